@@ -1,0 +1,29 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { Config, PlatformModule } from '@tandem/platform';
+import { DocsModule } from '../../../services/docs/src/docs.module';
+import { GatewayModule } from '../../../services/gateway/src/gateway.module';
+
+export interface StandaloneOptions {
+  config: Config;
+  /** The embedded mode's HS256 secret when `JWT_SECRET` is unset. */
+  jwtSecret: string;
+  /** This process's own base URL (the gateway reads documents from the docs module over it). */
+  selfUrl: () => string;
+  webRoot?: string;
+}
+
+/** Gateway and every service in one Nest application sharing one embedded event bus. */
+@Module({})
+export class StandaloneModule {
+  static forRoot(options: StandaloneOptions): DynamicModule {
+    const { config } = options;
+    return {
+      module: StandaloneModule,
+      imports: [
+        PlatformModule.forRoot({ service: 'tandem', config, objectStore: true, presenceStore: true }),
+        DocsModule.forRoot(config),
+        GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), webRoot: options.webRoot }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,142 @@
+import { ContractError, TOPICS, TopicName } from '@tandem/contracts';
+import type { ConsumedRecord, EventBus, InvalidRecord, Subscription } from './event-bus.port';
+import type { WireRecord } from './records';
+import { eventually, uniqueId } from '../testing/eventually';
+import { incrementRecord } from '../testing/factories';
+
+type Topic = typeof TOPICS.docsCommands;
+const topic = TOPICS.docsCommands;
+
+export interface EventBusContractSetup {
+  /** A bus for this test (may be shared with `secondBus`, which stands for a second process). */
+  bus: EventBus;
+  /** A second client of the same bus (another process for Kafka), for consumer-group tests. */
+  secondBus: EventBus;
+  /** Writes a record without validation, to check that consumers skip malformed records. */
+  injectRaw(topic: TopicName, record: WireRecord): Promise<void>;
+  teardown(): Promise<void>;
+}
+
+/**
+ * The behaviour every event bus adapter must have: run against Kafka and the in-process bus.
+ * Each test uses its own tenant and consumer groups, so a shared Kafka cluster is fine.
+ */
+export function runEventBusContract(name: string, setup: () => Promise<EventBusContractSetup>, timeoutMs = 30_000): void {
+  describe(`EventBus contract: ${name}`, () => {
+    let ctx: EventBusContractSetup;
+    let tenant: string;
+    const subscriptions: Subscription[] = [];
+
+    beforeAll(async () => {
+      ctx = await setup();
+      await ctx.bus.ensureTopics([topic]);
+    }, timeoutMs);
+    afterAll(async () => {
+      await ctx?.teardown();
+    }, timeoutMs);
+    beforeEach(() => {
+      tenant = uniqueId('tenant');
+    });
+    afterEach(async () => {
+      await Promise.all(subscriptions.splice(0).map((s) => s.close()));
+    }, timeoutMs);
+
+    /** Subscribes and collects this test's records (other tests' tenants are ignored). */
+    async function collect(bus: EventBus, groupId: string, opts: { fail?: (r: ConsumedRecord<Topic>) => boolean; invalid?: InvalidRecord[] } = {}) {
+      const seen: ConsumedRecord<Topic>[] = [];
+      const sub = await bus.subscribe({
+        groupId,
+        topics: [topic],
+        fromBeginning: true,
+        handleBatch: async (batch) => {
+          const mine = batch.records.filter((r) => r.event.tenant === tenant);
+          if (opts.fail && mine.some(opts.fail)) throw new Error('handler failure (test)');
+          seen.push(...mine);
+        },
+        onInvalid: (record) => {
+          if (record.key?.startsWith(`${tenant}/`)) opts.invalid?.push(record);
+        },
+      });
+      subscriptions.push(sub);
+      return { seen, sub };
+    }
+
+    it('delivers published records with their CloudEvents envelope intact', async () => {
+      const record = incrementRecord(tenant, 'doc-a', 7);
+      const { seen } = await collect(ctx.bus, uniqueId('g'));
+      await ctx.bus.publish(topic, [record]);
+      await eventually(() => expect(seen).toHaveLength(1), timeoutMs);
+      expect(seen[0].key).toBe(record.key);
+      expect(seen[0].event).toEqual(record.event);
+    }, timeoutMs);
+
+    it('keeps per-key order', async () => {
+      const keys = ['k1', 'k2', 'k3', 'k4', 'k5'];
+      const records = Array.from({ length: 50 }, (_, i) => incrementRecord(tenant, keys[i % keys.length], i + 1));
+      const { seen } = await collect(ctx.bus, uniqueId('g'));
+      for (let i = 0; i < records.length; i += 10) await ctx.bus.publish(topic, records.slice(i, i + 10));
+      await eventually(() => expect(seen).toHaveLength(50), timeoutMs);
+      for (const key of keys) {
+        const published = records.filter((r) => r.event.data.docId === key).map((r) => r.event.data.by);
+        const consumed = seen.filter((r) => r.event.data.docId === key).map((r) => r.event.data.by);
+        expect(consumed).toEqual(published);
+      }
+    }, timeoutMs);
+
+    it('splits a group between its members and gives every group every record', async () => {
+      const group = uniqueId('g');
+      const a = await collect(ctx.bus, group);
+      const b = await collect(ctx.secondBus, group);
+      const other = await collect(ctx.bus, uniqueId('g'));
+      // Let the first member see the rebalance through before publishing.
+      await new Promise((r) => setTimeout(r, 500));
+      const records = Array.from({ length: 40 }, (_, i) => incrementRecord(tenant, `doc-${i}`));
+      await ctx.bus.publish(topic, records);
+      await eventually(() => expect(a.seen.length + b.seen.length).toBeGreaterThanOrEqual(40), timeoutMs);
+      await eventually(() => expect(other.seen).toHaveLength(40), timeoutMs);
+      const ids = [...a.seen, ...b.seen].map((r) => r.event.id);
+      expect(new Set(ids).size).toBe(40);
+      expect(a.seen.length).toBeGreaterThan(0);
+      expect(b.seen.length).toBeGreaterThan(0);
+    }, timeoutMs * 2);
+
+    it('redelivers a batch whose handler failed, so nothing is lost', async () => {
+      let failures = 0;
+      const { seen } = await collect(ctx.bus, uniqueId('g'), { fail: () => failures++ < 2 });
+      await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-r', 1), incrementRecord(tenant, 'doc-r', 2)]);
+      await eventually(() => expect(seen.map((r) => r.event.data.by)).toEqual([1, 2]), timeoutMs);
+      expect(failures).toBeGreaterThanOrEqual(2);
+    }, timeoutMs);
+
+    it('resumes a group after the last committed record when a consumer restarts', async () => {
+      const group = uniqueId('g');
+      const first = await collect(ctx.bus, group);
+      await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-s', 1), incrementRecord(tenant, 'doc-s', 2)]);
+      await eventually(() => expect(first.seen).toHaveLength(2), timeoutMs);
+      await first.sub.close();
+      await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-s', 3)]);
+      const second = await collect(ctx.secondBus, group);
+      await eventually(() => expect(second.seen.map((r) => r.event.data.by)).toEqual([3]), timeoutMs);
+    }, timeoutMs * 2);
+
+    it('rejects an invalid record on publish and publishes nothing of that call', async () => {
+      const { seen } = await collect(ctx.bus, uniqueId('g'));
+      const bad = incrementRecord(tenant, 'doc-v');
+      (bad.event.data as { by: unknown }).by = 'lots';
+      await expect(ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-v'), bad])).rejects.toBeInstanceOf(ContractError);
+      await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-v', 5)]);
+      await eventually(() => expect(seen.map((r) => r.event.data.by)).toEqual([5]), timeoutMs);
+    }, timeoutMs);
+
+    it('skips a malformed record without stopping the stream', async () => {
+      const invalid: InvalidRecord[] = [];
+      const { seen } = await collect(ctx.bus, uniqueId('g'), { invalid });
+      const good = incrementRecord(tenant, 'doc-m', 1);
+      await ctx.injectRaw(topic, { key: `${tenant}/doc-m`, headers: { ce_type: 'nonsense' }, value: Buffer.from('{}') });
+      await ctx.bus.publish(topic, [good]);
+      await eventually(() => expect(seen).toHaveLength(1), timeoutMs);
+      expect(invalid).toHaveLength(1);
+      expect(invalid[0].error).toBeInstanceOf(ContractError);
+    }, timeoutMs);
+  });
+}

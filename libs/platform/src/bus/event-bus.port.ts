@@ -1,0 +1,75 @@
+import type { TopicEvent, TopicName } from '@tandem/contracts';
+
+/** A record to publish: the key is the tenant-scoped aggregate id (see `aggregateKey`). */
+export interface PublishRecord<T extends TopicName> {
+  key: string;
+  event: TopicEvent<T>;
+}
+
+/** A record as a consumer receives it, already validated against its schema. */
+export interface ConsumedRecord<T extends TopicName> {
+  topic: T;
+  partition: number;
+  offset: string;
+  key: string;
+  event: TopicEvent<T>;
+}
+
+/** Records of one partition, in order. Offsets are committed only after the handler resolves. */
+export interface ConsumedBatch<T extends TopicName> {
+  topic: T;
+  partition: number;
+  records: ConsumedRecord<T>[];
+}
+
+/** A record that failed validation on consume; it is skipped so it never stops the stream. */
+export interface InvalidRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  error: Error;
+}
+
+export interface SubscribeOptions<T extends TopicName> {
+  /** Consumers sharing a group id split the partitions; each record goes to one of them. */
+  groupId: string;
+  topics: readonly T[];
+  /** Where a group with no committed offset starts: the oldest record (true) or only new ones (false). */
+  fromBeginning?: boolean;
+  /**
+   * Processes one partition's batch. Resolving commits the batch; throwing redelivers it
+   * (at-least-once), so handlers must be idempotent.
+   */
+  handleBatch(batch: ConsumedBatch<T>): Promise<void>;
+  /** Called for each record that fails validation; defaults to logging it. */
+  onInvalid?(record: InvalidRecord): Promise<void> | void;
+}
+
+export interface Subscription {
+  /** Stops consuming after the batch in progress, commits what was processed and leaves the group. */
+  close(): Promise<void>;
+}
+
+/**
+ * The event bus port: Kafka in production, an in-process log in embedded mode. Both give per-key
+ * ordering, consumer groups and at-least-once delivery; `runEventBusContract` holds them to it.
+ */
+export interface EventBus {
+  /** Creates the topics if missing (idempotent). */
+  ensureTopics(topics: readonly TopicName[]): Promise<void>;
+  /**
+   * Validates every record against its schema, then publishes them. Resolves only once the bus has
+   * durably acknowledged every record (Kafka `acks=all`); rejects without publishing anything if a
+   * record is invalid.
+   */
+  publish<T extends TopicName>(topic: T, records: readonly PublishRecord<T>[]): Promise<void>;
+  /** Joins a consumer group; resolves once the consumer is running and has its partitions. */
+  subscribe<T extends TopicName>(options: SubscribeOptions<T>): Promise<Subscription>;
+  /** Resolves when the bus can publish (for readiness probes); rejects with the reason otherwise. */
+  checkReady(): Promise<void>;
+  /** Closes every subscription (gracefully) and the producer. */
+  close(): Promise<void>;
+}
+
+export const EVENT_BUS = Symbol('EventBus');

@@ -1,0 +1,161 @@
+import { COMPACTED_TOPICS, TopicName } from '@tandem/contracts';
+import { Admin, Consumer, IHeaders, Kafka, logLevel, Producer } from 'kafkajs';
+import type { Logger } from '../observability/logger';
+import type { ConsumedRecord, EventBus, PublishRecord, SubscribeOptions, Subscription } from './event-bus.port';
+import { decodeRecord, encodeRecords } from './records';
+
+export interface KafkaEventBusOptions {
+  brokers: string[];
+  clientId: string;
+  /** Partitions of topics this bus creates. */
+  partitions?: number;
+  logger: Logger;
+  /** How long `subscribe` waits for the consumer to join its group. */
+  joinTimeoutMs?: number;
+}
+
+function headersToStrings(headers: IHeaders | undefined): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(v) ? v[0] : v;
+    out[k] = first === undefined ? undefined : first.toString();
+  }
+  return out;
+}
+
+/**
+ * The production event bus on Kafka (kafkajs): an idempotent producer with `acks=all`, consumer
+ * groups that commit offsets only after a batch was handled, and graceful shutdown that finishes the
+ * batch in progress and commits it.
+ */
+export class KafkaEventBus implements EventBus {
+  private readonly kafka: Kafka;
+  private producer?: Producer;
+  private producerConnecting?: Promise<Producer>;
+  private readonly consumers = new Set<Consumer>();
+  private readonly partitions: number;
+
+  constructor(private readonly options: KafkaEventBusOptions) {
+    this.partitions = options.partitions ?? 6;
+    const log = options.logger;
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      logLevel: logLevel.WARN,
+      retry: { initialRetryTime: 200, retries: 10 },
+      logCreator: () => ({ level, log: entry }) => {
+        const { message, ...rest } = entry;
+        if (level <= logLevel.ERROR) log.error(rest, `kafka: ${message}`);
+        else log.warn(rest, `kafka: ${message}`);
+      },
+    });
+  }
+
+  async ensureTopics(topics: readonly TopicName[]): Promise<void> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const existing = new Set(await admin.listTopics());
+      const missing = topics.filter((t) => !existing.has(t));
+      if (missing.length === 0) return;
+      await admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((topic) => ({
+          topic,
+          numPartitions: this.partitions,
+          replicationFactor: -1,
+          configEntries: COMPACTED_TOPICS.includes(topic) ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+      });
+    } catch (error) {
+      // Another process may have created them in the meantime; that is fine.
+      if ((error as { type?: string }).type !== 'TOPIC_ALREADY_EXISTS') throw error;
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async publish<T extends TopicName>(topic: T, records: readonly PublishRecord<T>[]): Promise<void> {
+    const wire = encodeRecords(topic, records);
+    if (wire.length === 0) return;
+    const producer = await this.connectProducer();
+    await producer.send({ topic, acks: -1, messages: wire.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) });
+  }
+
+  async subscribe<T extends TopicName>(options: SubscribeOptions<T>): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 20_000,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 200, retries: 20 },
+    });
+    this.consumers.add(consumer);
+    const joined = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`consumer of group ${options.groupId} did not join within the timeout; is Kafka reachable at ${this.options.brokers.join(',')}?`)), this.options.joinTimeoutMs ?? 30_000);
+      consumer.on(consumer.events.GROUP_JOIN, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await consumer.connect();
+    await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 2,
+      eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
+        const topic = batch.topic as T;
+        const records: ConsumedRecord<T>[] = [];
+        for (const message of batch.messages) {
+          const decoded = decodeRecord(topic, batch.partition, message.offset, message.key?.toString() ?? null, headersToStrings(message.headers), message.value);
+          if ('record' in decoded) records.push(decoded.record);
+          else if (options.onInvalid) await options.onInvalid(decoded.invalid);
+          else this.options.logger.error({ err: decoded.invalid.error, topic, offset: message.offset }, 'skipped an invalid record');
+        }
+        if (!isRunning() || isStale()) return;
+        if (records.length > 0) await options.handleBatch({ topic, partition: batch.partition, records });
+        const last = batch.messages[batch.messages.length - 1];
+        if (!last) return;
+        resolveOffset(last.offset);
+        await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        await heartbeat();
+      },
+    });
+    await joined;
+    return {
+      close: async () => {
+        if (!this.consumers.delete(consumer)) return;
+        // disconnect() waits for the batch in progress, which commits before returning.
+        await consumer.disconnect();
+      },
+    };
+  }
+
+  async checkReady(): Promise<void> {
+    await this.connectProducer();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    this.consumers.clear();
+    if (this.producer) await this.producer.disconnect();
+    this.producer = undefined;
+    this.producerConnecting = undefined;
+  }
+
+  private async connectProducer(): Promise<Producer> {
+    if (this.producer) return this.producer;
+    this.producerConnecting ??= (async () => {
+      const producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await producer.connect();
+      this.producer = producer;
+      return producer;
+    })().catch((error) => {
+      this.producerConnecting = undefined;
+      throw error;
+    });
+    return this.producerConnecting;
+  }
+}

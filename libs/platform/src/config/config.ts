@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+const csv = z
+  .string()
+  .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+  .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1));
+
+const url = (protocols: string[]) =>
+  z.url().refine((u) => protocols.some((p) => u.startsWith(`${p}://`)), `must start with ${protocols.map((p) => `${p}://`).join(' or ')}`);
+
+/** Every setting a Tandem process reads from its environment. Unset adapters mean the embedded default. */
+export const ConfigSchema = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    HOST: z.string().default('0.0.0.0'),
+    DATA_DIR: z.string().default('./data'),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    KAFKA_BROKERS: csv.optional(),
+    KAFKA_CLIENT_ID: z.string().default('tandem'),
+    KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+    MONGO_URL: url(['mongodb', 'mongodb+srv']).optional(),
+    REDIS_URL: url(['redis', 'rediss']).optional(),
+    S3_ENDPOINT: url(['http', 'https']).optional(),
+    S3_ACCESS_KEY: z.string().optional(),
+    S3_SECRET_KEY: z.string().optional(),
+    S3_BUCKET: z.string().default('tandem'),
+    S3_REGION: z.string().default('us-east-1'),
+    JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
+    JWKS_URL: url(['http', 'https']).optional(),
+    JWT_ISSUER: z.string().optional(),
+    JWT_AUDIENCE: z.string().optional(),
+    DOCS_URL: url(['http', 'https']).optional(),
+    /** The URL browsers reach this process at (links such as presigned URLs of the embedded object store). */
+    PUBLIC_URL: url(['http', 'https']).optional(),
+    SERVICE_NAME: z.string().default('tandem'),
+  })
+  .superRefine((c, ctx) => {
+    if (c.S3_ENDPOINT && (!c.S3_ACCESS_KEY || !c.S3_SECRET_KEY)) {
+      ctx.addIssue({ code: 'custom', path: ['S3_ACCESS_KEY'], message: 'S3_ENDPOINT is set: S3_ACCESS_KEY and S3_SECRET_KEY are required too' });
+    }
+  });
+
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Thrown at start-up when the environment is invalid; the message lists every bad variable. */
+export class ConfigError extends Error {
+  readonly code = 'INVALID_CONFIG';
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+/**
+ * Reads and validates the configuration. Throws {@link ConfigError} naming each invalid variable
+ * and what it must look like, so a deployment fails at start rather than at first use.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = ConfigSchema.safeParse(cleaned);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration; fix these environment variables and start again:\n${lines.join('\n')}`);
+  }
+  return result.data;
+}

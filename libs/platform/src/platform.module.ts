@@ -1,0 +1,112 @@
+import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { join, resolve } from 'node:path';
+import { EVENT_BUS, EventBus } from './bus/event-bus.port';
+import { KafkaEventBus } from './bus/kafka.event-bus';
+import { MemoryEventBus } from './bus/memory.event-bus';
+import { Config } from './config/config';
+import { HealthController } from './health/health.controller';
+import { Readiness } from './health/readiness';
+import { LocalObjectStore } from './object-store/local.object-store';
+import { MinioObjectStore } from './object-store/minio.object-store';
+import { OBJECT_STORE, ObjectStore } from './object-store/object-store.port';
+import { Logger, createLogger } from './observability/logger';
+import { Metrics } from './observability/metrics';
+import { MemoryPresenceStore } from './presence-store/memory.presence-store';
+import { PRESENCE_STORE, PresenceStore } from './presence-store/presence-store.port';
+import { RedisPresenceStore } from './presence-store/redis.presence-store';
+import { CONFIG, LOGGER, SERVICE_NAME } from './platform.tokens';
+import { ALL_TOPICS } from '@tandem/contracts';
+
+export interface PlatformOptions {
+  service: string;
+  config: Config;
+  /** Adapters this process needs besides the event bus. */
+  objectStore?: boolean;
+  presenceStore?: boolean;
+}
+
+/** Creates the event bus the configuration asks for: Kafka if `KAFKA_BROKERS` is set, else in-process on disk. */
+export function createEventBus(config: Config, logger: Logger, clientId: string): EventBus {
+  if (config.KAFKA_BROKERS) return new KafkaEventBus({ brokers: config.KAFKA_BROKERS, clientId, partitions: config.KAFKA_PARTITIONS, logger });
+  return new MemoryEventBus({ dataDir: resolve(config.DATA_DIR), logger });
+}
+
+export function createObjectStore(config: Config): ObjectStore {
+  if (config.S3_ENDPOINT) {
+    return new MinioObjectStore({ endpoint: config.S3_ENDPOINT, accessKey: config.S3_ACCESS_KEY!, secretKey: config.S3_SECRET_KEY!, bucket: config.S3_BUCKET, region: config.S3_REGION });
+  }
+  return new LocalObjectStore({ directory: join(resolve(config.DATA_DIR), 'objects'), publicUrl: () => config.PUBLIC_URL ?? `http://localhost:${config.PORT}` });
+}
+
+export function createPresenceStore(config: Config): PresenceStore {
+  return config.REDIS_URL ? new RedisPresenceStore(config.REDIS_URL) : new MemoryPresenceStore();
+}
+
+class PlatformLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.bus.close();
+    this.logger.info('event bus closed');
+  }
+}
+
+/**
+ * The platform of one process: configuration, logger, metrics, health endpoints and the adapters the
+ * configuration selects. Global, so each service module injects only the ports it uses.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const { config, service } = options;
+    const logger = createLogger({ name: service, level: config.LOG_LEVEL });
+    const metrics = new Metrics(service);
+    const readiness = new Readiness();
+    const bus = createEventBus(config, logger, `${config.KAFKA_CLIENT_ID}-${service}`);
+    readiness.add('event-bus', () => bus.checkReady());
+    const providers: Provider[] = [
+      { provide: SERVICE_NAME, useValue: service },
+      { provide: CONFIG, useValue: config },
+      { provide: LOGGER, useValue: logger },
+      { provide: Metrics, useValue: metrics },
+      { provide: Readiness, useValue: readiness },
+      {
+        provide: EVENT_BUS,
+        useFactory: async () => {
+          await bus.ensureTopics(ALL_TOPICS);
+          return bus;
+        },
+      },
+      PlatformLifecycle,
+    ];
+    const exported: Array<string | symbol | Provider | Function> = [SERVICE_NAME, CONFIG, LOGGER, Metrics, Readiness, EVENT_BUS];
+    if (options.objectStore) {
+      providers.push({
+        provide: OBJECT_STORE,
+        useFactory: async () => {
+          const store = createObjectStore(config);
+          await store.ensureBucket();
+          readiness.add('object-store', () => store.checkReady());
+          return store;
+        },
+      });
+      exported.push(OBJECT_STORE);
+    }
+    if (options.presenceStore) {
+      providers.push({
+        provide: PRESENCE_STORE,
+        useFactory: () => {
+          const store = createPresenceStore(config);
+          readiness.add('presence-store', () => store.checkReady());
+          return store;
+        },
+      });
+      exported.push(PRESENCE_STORE);
+    }
+    return { module: PlatformModule, controllers: [HealthController], providers, exports: exported };
+  }
+}

@@ -1,0 +1,3 @@
+export const SERVICE_NAME = Symbol('ServiceName');
+export const CONFIG = Symbol('Config');
+export const LOGGER = Symbol('Logger');

@@ -1,0 +1,5 @@
+export * from './eventually';
+export * from './factories';
+export * from '../bus/event-bus.contract';
+export * from '../object-store/object-store.contract';
+export * from '../presence-store/presence-store.contract';

@@ -1,0 +1,201 @@
+import type { ClientCommand, ClientToServerEvents, CommandAck, JoinAck, ProtocolError, ServerEvent, ServerToClientEvents } from '@tandem/contracts';
+import { io, Socket } from 'socket.io-client';
+import { CounterHandle } from './counter';
+import { MemoryOutboxStorage, Outbox, OutboxStorage } from './outbox';
+
+/** `online`: connected and in sync; `connecting`: (re)connecting; `offline`: disconnected for more than 3 s. */
+export type ConnectionState = 'connecting' | 'online' | 'offline';
+
+export interface TandemClientOptions {
+  /** The gateway's URL, e.g. `http://localhost:3000`. */
+  url: string;
+  /** Returns a valid token; called on every (re)connect, so it may refresh. */
+  getToken: () => string | Promise<string>;
+  /** Where unacknowledged commands wait; memory by default, `LocalStorageOutboxStorage` in browsers. */
+  outbox?: OutboxStorage;
+  /** How long to wait for an acknowledgement before treating the command as unsent (it stays queued). */
+  ackTimeoutMs?: number;
+}
+
+/** An error the platform answered with; `code` says what kind (see `ProtocolErrorCode`). */
+export class TandemError extends Error {
+  constructor(readonly code: ProtocolError['code'], message: string) {
+    super(message);
+    this.name = 'TandemError';
+  }
+}
+
+const OFFLINE_AFTER_MS = 3_000;
+
+function newCommandId(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+/**
+ * The Tandem client for browsers and Node. Connects with exponential backoff and jitter, asks for a
+ * fresh token on every reconnect, rejoins its documents and resends its outbox after a reconnect.
+ */
+export class TandemClient {
+  private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  private readonly outbox: Outbox;
+  private readonly counters = new Map<string, CounterHandle>();
+  private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
+  private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private offlineTimer?: ReturnType<typeof setTimeout>;
+  private _state: ConnectionState = 'connecting';
+
+  constructor(private readonly options: TandemClientOptions) {
+    this.outbox = new Outbox(options.outbox ?? new MemoryOutboxStorage());
+    this.socket = io(options.url, {
+      transports: ['websocket'],
+      reconnectionDelay: 250,
+      reconnectionDelayMax: 5_000,
+      randomizationFactor: 0.5,
+      auth: (cb) => {
+        void Promise.resolve(options.getToken()).then((token) => cb({ token }));
+      },
+    });
+    this.socket.on('connect', () => void this.resync());
+    this.socket.on('disconnect', () => this.setState('connecting'));
+    this.socket.on('connect_error', () => this.setState('connecting'));
+    this.socket.on('event', (event) => this.onEvent(event));
+  }
+
+  /** The connection state; see {@link ConnectionState}. */
+  get state(): ConnectionState {
+    return this._state;
+  }
+
+  /** Commands made but not yet acknowledged by the gateway. */
+  get pendingCommands(): number {
+    return this.outbox.size;
+  }
+
+  /** Calls `listener` on every change of {@link state}; returns a function that stops it. */
+  onStateChange(listener: (s: ConnectionState) => void): () => void {
+    this.stateListeners.add(listener);
+    return () => this.stateListeners.delete(listener);
+  }
+
+  /** Resolves once connected; rejects with the server's reason if the handshake is refused. */
+  ready(): Promise<void> {
+    if (this._state === 'online') return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const stop = this.onStateChange((s) => {
+        if (s === 'online') {
+          stop();
+          this.socket.off('connect_error', onError);
+          resolve();
+        }
+      });
+      const onError = (error: Error & { data?: { code?: string } }) => {
+        if (error.data?.code) {
+          stop();
+          this.socket.off('connect_error', onError);
+          reject(new TandemError('UNAUTHENTICATED', error.message));
+        }
+      };
+      this.socket.on('connect_error', onError);
+    });
+  }
+
+  /** Opens a shared counter document: joins its room and returns a live handle. */
+  async counter(docId: string): Promise<CounterHandle> {
+    let handle = this.counters.get(docId);
+    if (!handle) {
+      handle = new CounterHandle(
+        docId,
+        (by) => this.send({ type: 'doc.counter.increment', commandId: newCommandId(), docId, by }),
+        () => {
+          this.counters.delete(docId);
+          if (this.socket.connected) this.socket.emit('leave', { type: 'leave', resource: { kind: 'doc', id: docId } }, () => undefined);
+        },
+      );
+      this.counters.set(docId, handle);
+    }
+    await this.ready();
+    await this.join(handle);
+    return handle;
+  }
+
+  /** Disconnects; commands still in the outbox stay there for the next client on the same storage. */
+  close(): void {
+    clearTimeout(this.offlineTimer);
+    this.socket.close();
+    for (const { reject } of this.waiters.values()) reject(new TandemError('UNAVAILABLE', 'the client was closed before the command was acknowledged'));
+    this.waiters.clear();
+  }
+
+  private send(command: ClientCommand): { commandId: string; acked: Promise<void> } {
+    this.outbox.add(command);
+    const acked = new Promise<void>((resolve, reject) => this.waiters.set(command.commandId, { resolve, reject }));
+    if (this.socket.connected) this.emitCommand(command);
+    return { commandId: command.commandId, acked };
+  }
+
+  private emitCommand(command: ClientCommand): void {
+    this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emit('command', command, (timeout: Error | null, ack?: CommandAck) => {
+      if (timeout || !ack) return; // stays in the outbox; resent on the next connect
+      if (ack.ok) return this.settle(command.commandId);
+      if (ack.error.code === 'INVALID_MESSAGE' || ack.error.code === 'FORBIDDEN') {
+        // Resending cannot help: drop it and tell the caller why.
+        this.settle(command.commandId, new TandemError(ack.error.code, ack.error.message));
+      }
+    });
+  }
+
+  private settle(commandId: string, error?: TandemError): void {
+    this.outbox.remove(commandId);
+    const waiter = this.waiters.get(commandId);
+    this.waiters.delete(commandId);
+    if (error) waiter?.reject(error);
+    else waiter?.resolve();
+  }
+
+  private async join(handle: CounterHandle): Promise<void> {
+    const ack: JoinAck = await this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: handle.docId } });
+    if (!ack.ok) throw new TandemError(ack.error.code, ack.error.message);
+    handle.applyState(ack.state);
+  }
+
+  private async resync(): Promise<void> {
+    try {
+      await Promise.all([...this.counters.values()].map((h) => this.join(h)));
+      for (const command of this.outbox.all()) this.emitCommand(command);
+      this.setState('online');
+    } catch {
+      // A document could not be rejoined (e.g. its service is restarting): try again shortly.
+      setTimeout(() => {
+        if (this.socket.connected) void this.resync();
+      }, 1_000);
+    }
+  }
+
+  private onEvent(event: ServerEvent): void {
+    switch (event.type) {
+      case 'doc.counter.changed':
+        this.counters.get(event.docId)?.applyState(event, event.commandIds);
+        break;
+    }
+  }
+
+  private setState(state: ConnectionState): void {
+    if (state === 'online') {
+      clearTimeout(this.offlineTimer);
+      this.offlineTimer = undefined;
+    } else if (!this.offlineTimer && this._state !== 'offline') {
+      this.offlineTimer = setTimeout(() => {
+        this.offlineTimer = undefined;
+        if (this._state !== 'online') this.update('offline');
+      }, OFFLINE_AFTER_MS);
+    }
+    if (state === 'connecting' && this._state === 'offline') return;
+    this.update(state);
+  }
+
+  private update(state: ConnectionState): void {
+    if (state === this._state) return;
+    this._state = state;
+    for (const l of this.stateListeners) l(state);
+  }
+}

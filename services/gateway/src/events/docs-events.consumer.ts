@@ -1,0 +1,42 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TOPICS, roomOf } from '@tandem/contracts';
+import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Subscription } from '@tandem/platform';
+import { RoomEmitterRepository } from './room-emitter.repository';
+
+/**
+ * Turns `docs.events.v1` into room emits. All gateways share the `gateway` group, so each event is
+ * emitted once, by one gateway, and the Socket.IO Redis adapter carries it to sockets on the others.
+ */
+@Injectable()
+export class DocsEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription?: Subscription;
+
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    private readonly rooms: RoomEmitterRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.bus.subscribe({
+      groupId: 'gateway',
+      topics: [TOPICS.docsEvents],
+      handleBatch: async ({ records }) => {
+        for (const { event } of records) {
+          this.rooms.emit(roomOf(event.tenant, { kind: 'doc', id: event.data.docId }), { type: 'doc.counter.changed', ...event.data });
+          this.metrics.messagesOut.inc({ type: 'doc.counter.changed' });
+          this.metrics.fanoutLatency.observe({ type: 'doc.counter.changed' }, (Date.now() - Date.parse(event.time)) / 1000);
+        }
+      },
+      onInvalid: (record) => {
+        this.metrics.invalidRecords.inc({ topic: record.topic });
+        this.logger.error({ err: record.error, offset: record.offset }, 'skipped an invalid docs event');
+      },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.close();
+  }
+}

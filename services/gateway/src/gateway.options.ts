@@ -1,0 +1,16 @@
+import type { Config } from '@tandem/platform';
+
+/** How a gateway is set up by its `main` (standalone or one process per service). */
+export interface GatewayOptions {
+  config: Config;
+  /** The clearly-labelled dev sign-in that issues tokens: embedded mode only. */
+  devSignIn: boolean;
+  /** HS256 secret used when `JWT_SECRET` is unset (the embedded mode's generated one). */
+  jwtSecret?: string;
+  /** Base URL of the docs service's reads; defaults to `DOCS_URL`. */
+  docsUrl: () => string;
+  /** Directory of the built web app to serve at `/`, if any. */
+  webRoot?: string;
+}
+
+export const GATEWAY_OPTIONS = Symbol('GatewayOptions');

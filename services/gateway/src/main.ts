@@ -1,0 +1,19 @@
+import { PlatformModule, runService } from '@tandem/platform';
+import { join } from 'node:path';
+import { GatewayModule } from './gateway.module';
+
+runService(
+  'gateway',
+  (config) => [
+    PlatformModule.forRoot({ service: 'gateway', config }),
+    GatewayModule.forRoot({
+      config,
+      devSignIn: false,
+      docsUrl: () => {
+        if (!config.DOCS_URL) throw new Error('DOCS_URL is not set: point it at the docs service, e.g. http://docs:3000');
+        return config.DOCS_URL;
+      },
+      webRoot: join(__dirname, '..', '..', '..', 'apps', 'web', 'dist'),
+    }),
+  ],
+);
