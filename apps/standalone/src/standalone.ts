@@ -18,7 +18,9 @@ export function embeddedJwtSecret(dataDir: string): string {
 }
 
 /** Starts the whole platform in this process. */
-export async function startStandalone(config: Config, webRoot?: string): Promise<INestApplication> {
+export async function startStandalone(given: Config, webRoot?: string): Promise<INestApplication> {
+  // The internal reads go over this process's own port, which browsers reach too: lock them.
+  const config: Config = { ...given, INTERNAL_TOKEN: given.INTERNAL_TOKEN ?? randomBytes(24).toString('hex') };
   let app: INestApplication | undefined;
   const selfUrl = () => {
     const address = app?.getHttpServer().address() as AddressInfo | null;

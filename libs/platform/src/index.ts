@@ -18,3 +18,4 @@ export * from './health/readiness';
 export * from './platform.tokens';
 export * from './platform.module';
 export * from './bootstrap';
+export * from './http/internal.guard';

@@ -32,7 +32,8 @@ export const ConfigSchema = z
     DOCS_URL: url(['http', 'https']).optional(),
     /** The URL browsers reach this process at (links such as presigned URLs of the embedded object store). */
     PUBLIC_URL: url(['http', 'https']).optional(),
-    SERVICE_NAME: z.string().default('tandem'),
+    /** Shared secret for service-to-service endpoints (`/internal/...`); set it in every deployment. */
+    INTERNAL_TOKEN: z.string().min(16, 'INTERNAL_TOKEN must be at least 16 characters').optional(),
   })
   .superRefine((c, ctx) => {
     if (c.S3_ENDPOINT && (!c.S3_ACCESS_KEY || !c.S3_SECRET_KEY)) {
@@ -59,7 +60,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = ConfigSchema.safeParse(cleaned);
   if (!result.success) {
-    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(config)'}: ${i.message}`);
+    const lines = result.error.issues.map((i) => `  ${String(i.path[0] ?? '(config)')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration; fix these environment variables and start again:\n${lines.join('\n')}`);
   }
   return result.data;

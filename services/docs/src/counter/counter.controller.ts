@@ -1,12 +1,14 @@
-import { BadRequestException, Controller, Get, Param } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param, UseGuards } from '@nestjs/common';
+import { InternalGuard } from '@tandem/platform';
 import { Id } from '@tandem/contracts';
 import { CounterService } from './counter.service';
 
 /**
  * Reads for the gateway (service-to-service, not exposed to browsers): the current state of a
- * counter document. Keep this port on the cluster network only.
+ * counter document, behind the INTERNAL_TOKEN.
  */
 @Controller('internal/docs')
+@UseGuards(InternalGuard)
 export class CounterController {
   constructor(private readonly counters: CounterService) {}
 

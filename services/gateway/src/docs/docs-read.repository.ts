@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ResourceState } from '@tandem/contracts';
+import { internalHeaders } from '@tandem/platform';
 import { GATEWAY_OPTIONS, GatewayOptions } from '../gateway.options';
 
 export class DocsUnavailableError extends Error {
@@ -15,7 +16,7 @@ export class DocsReadRepository {
     const url = `${this.options.docsUrl()}/internal/docs/${encodeURIComponent(tenant)}/${encodeURIComponent(docId)}`;
     let res: Response;
     try {
-      res = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+      res = await fetch(url, { headers: internalHeaders(this.options.config), signal: AbortSignal.timeout(5_000) });
     } catch (error) {
       throw new DocsUnavailableError(`the docs service did not answer (${(error as Error).message}); try again shortly`);
     }

@@ -1,0 +1,92 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+
+const root = join(__dirname, '..', '..');
+
+/** A free TCP port on 127.0.0.1. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** Last lines of its output, for failure messages. */
+  output(): string;
+  /** SIGKILL: no shutdown hooks, no commits — a crash. */
+  kill(): Promise<void>;
+  /** SIGTERM and wait: the graceful path. */
+  stop(): Promise<void>;
+}
+
+const running = new Set<RunningProcess>();
+
+/** Stops every process a test started (registered by {@link startProcess}). */
+export async function stopAll(): Promise<void> {
+  await Promise.all([...running].map((p) => p.stop()));
+}
+
+/**
+ * Starts a Tandem entry point (`services/<name>/src/main.ts` or `apps/standalone/src/main.ts`) as its
+ * own Node process on a free port and waits until `/readyz` answers 200.
+ */
+export async function startProcess(name: string, entry: string, env: Record<string, string>, timeoutMs = 60_000): Promise<RunningProcess> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['-r', join(root, 'scripts/register.js'), join(root, entry)], {
+    cwd: root,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  const keep = (chunk: Buffer) => {
+    log = (log + chunk.toString()).slice(-20_000);
+  };
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const proc: RunningProcess = {
+    name,
+    url: `http://127.0.0.1:${port}`,
+    child,
+    output: () => log,
+    kill: async () => {
+      running.delete(proc);
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    stop: async () => {
+      running.delete(proc);
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        await exited;
+        clearTimeout(timer);
+      }
+    },
+  };
+  running.add(proc);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} during start-up:\n${log}`);
+    try {
+      const res = await fetch(`${proc.url}/readyz`);
+      if (res.status === 200) return proc;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) {
+      await proc.kill();
+      throw new Error(`${name} was not ready within ${timeoutMs} ms:\n${log}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
