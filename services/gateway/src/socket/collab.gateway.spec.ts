@@ -1,0 +1,135 @@
+import { INestApplication, Module } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { TOPICS, aggregateKey } from '@tandem/contracts';
+import { EVENT_BUS, EventBus, PlatformModule, loadConfig, signToken } from '@tandem/platform';
+import { eventually, uniqueId } from '@tandem/platform/testing';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io, Socket } from 'socket.io-client';
+import { GatewayModule } from '../gateway.module';
+
+const secret = 'gateway-spec-secret-long-enough-0000';
+
+/** The gateway on real sockets, with the in-process bus and a stand-in docs service over HTTP. */
+async function setup() {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-gw-'));
+  const docsValues = new Map<string, number>();
+  let docsDown = false;
+  const docsServer: Server = createServer((req, res) => {
+    if (docsDown) return void res.writeHead(503).end();
+    const [, , , tenant, docId] = (req.url ?? '').split('/');
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'doc', docId, docType: 'counter', seq: 0, value: docsValues.get(`${tenant}/${docId}`) ?? 0 }));
+  });
+  await new Promise<void>((r) => docsServer.listen(0, '127.0.0.1', r));
+  const docsUrl = `http://127.0.0.1:${(docsServer.address() as AddressInfo).port}`;
+  const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: secret, LOG_LEVEL: 'silent' });
+
+  @Module({ imports: [PlatformModule.forRoot({ service: 'gateway', config }), GatewayModule.forRoot({ config, devSignIn: false, docsUrl: () => docsUrl })] })
+  class App {}
+
+  const moduleRef = await Test.createTestingModule({ imports: [App] }).compile();
+  const app: INestApplication = moduleRef.createNestApplication({ logger: false });
+  await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
+  const bus = app.get<EventBus>(EVENT_BUS);
+  const sockets: Socket[] = [];
+  const connect = async (tenant: string, token?: string) => {
+    const socket = io(url, { transports: ['websocket'], auth: { token: token ?? (await signToken(secret, { sub: 'u1', tenant })) }, reconnection: false });
+    sockets.push(socket);
+    return socket;
+  };
+  return {
+    app,
+    bus,
+    connect,
+    docsValues,
+    setDocsDown: (down: boolean) => (docsDown = down),
+    teardown: async () => {
+      sockets.forEach((s) => s.close());
+      await app.close();
+      await new Promise((r) => docsServer.close(r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+const connected = (s: Socket) => new Promise<void>((resolve, reject) => (s.once('connect', resolve), s.once('connect_error', reject)));
+
+describe('CollabGateway', () => {
+  let ctx: Awaited<ReturnType<typeof setup>>;
+  beforeAll(async () => (ctx = await setup()));
+  afterAll(async () => ctx.teardown());
+
+  it('refuses a handshake without a valid token and says why', async () => {
+    const socket = await ctx.connect('acme', 'not-a-token');
+    const error = await new Promise<Error & { data?: { code: string } }>((resolve) => socket.once('connect_error', resolve));
+    expect(error.data?.code).toBe('TOKEN_INVALID');
+  });
+
+  it('joins a document with its current state', async () => {
+    const tenant = uniqueId('tenant');
+    ctx.docsValues.set(`${tenant}/d1`, 41);
+    const socket = await ctx.connect(tenant);
+    await connected(socket);
+    const ack = await socket.emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: 'd1' } });
+    expect(ack).toEqual({ ok: true, state: { kind: 'doc', docId: 'd1', docType: 'counter', seq: 0, value: 41 } });
+  });
+
+  it('answers an invalid message with INVALID_MESSAGE and what is wrong', async () => {
+    const socket = await ctx.connect(uniqueId('tenant'));
+    await connected(socket);
+    const ack = await socket.emitWithAck('command', { type: 'doc.counter.increment', commandId: 'short', docId: 'd', by: 1 });
+    expect(ack).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE', message: expect.stringMatching(/commandId/) } });
+  });
+
+  it('tells the client when the docs service is unavailable on join', async () => {
+    const socket = await ctx.connect(uniqueId('tenant'));
+    await connected(socket);
+    ctx.setDocsDown(true);
+    try {
+      expect(await socket.emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: 'd' } })).toMatchObject({ ok: false, error: { code: 'UNAVAILABLE' } });
+    } finally {
+      ctx.setDocsDown(false);
+    }
+  });
+
+  it('acknowledges a command once it is on the bus, keyed by tenant and document', async () => {
+    const tenant = uniqueId('tenant');
+    const seen: unknown[] = [];
+    const sub = await ctx.bus.subscribe({
+      groupId: uniqueId('g'),
+      topics: [TOPICS.docsCommands],
+      handleBatch: async (b) => void seen.push(...b.records.filter((r) => r.event.tenant === tenant).map((r) => [r.key, r.event.data])),
+    });
+    const socket = await ctx.connect(tenant);
+    await connected(socket);
+    const ack = await socket.emitWithAck('command', { type: 'doc.counter.increment', commandId: 'cmd-12345678', docId: 'd9', by: 3 });
+    expect(ack).toEqual({ ok: true, commandId: 'cmd-12345678' });
+    await eventually(() => expect(seen).toEqual([[aggregateKey(tenant, 'd9'), { docId: 'd9', commandId: 'cmd-12345678', userId: 'u1', by: 3 }]]));
+    await sub.close();
+  });
+
+  it('pushes document events to the room of that tenant only', async () => {
+    const [a, b] = [uniqueId('tenant'), uniqueId('tenant')];
+    const sa = await ctx.connect(a);
+    const sb = await ctx.connect(b);
+    await Promise.all([connected(sa), connected(sb)]);
+    await sa.emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: 'same' } });
+    await sb.emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: 'same' } });
+    const got: Record<string, unknown[]> = { a: [], b: [] };
+    sa.on('event', (e) => got.a.push(e));
+    sb.on('event', (e) => got.b.push(e));
+    await ctx.bus.publish(TOPICS.docsEvents, [
+      {
+        key: aggregateKey(a, 'same'),
+        event: { id: 'e1', type: 'tandem.docs.counter.changed', source: '/test', specversion: '1.0', time: new Date().toISOString(), tenant: a, data: { docId: 'same', seq: 1, value: 5, commandIds: [] } },
+      },
+    ]);
+    await eventually(() => expect(got.a).toEqual([{ type: 'doc.counter.changed', docId: 'same', seq: 1, value: 5, commandIds: [] }]));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got.b).toEqual([]);
+  });
+});
