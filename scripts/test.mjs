@@ -1,0 +1,82 @@
+// `npm test`: every test of the repository, on real servers.
+//
+//   1. unit tests of every project (`nx run-many -t test`), while the real servers start;
+//   2. integration tests (`nx run-many -t test:integration`) against real Kafka, FerretDB, Redis and
+//      MinIO, started by scripts/infra (built once per machine into a cache) unless KAFKA_BROKERS,
+//      MONGO_URL, REDIS_URL or S3_ENDPOINT already point at running ones;
+//   3. end-to-end tests (e2e/): service processes, real sockets and Debian's Chromium;
+//   4. deployment checks (docker-compose config, helm lint/template).
+// Every stage runs even if an earlier one failed; the summary says which failed.
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { startInfra } from './infra/up.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const started = Date.now();
+const results = [];
+const secs = (ms) => `${(ms / 1000).toFixed(1)}s`;
+const say = (msg) => console.log(`\n[test] ${msg}`);
+
+function run(name, cmd, args, env = {}) {
+  return new Promise((resolve) => {
+    const t0 = Date.now();
+    say(`${name}: ${cmd} ${args.join(' ')}`);
+    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', ...env } });
+    child.on('exit', (code, signal) => {
+      const ok = code === 0;
+      results.push({ name, ok, took: Date.now() - t0, detail: ok ? '' : `exit ${code ?? signal}` });
+      resolve(ok);
+    });
+  });
+}
+
+function ensureChromium() {
+  if (existsSync(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium')) return;
+  say("installing Debian's chromium for the browser tests (apt-get install chromium)…");
+  const sudo = process.getuid?.() === 0 ? [] : ['sudo'];
+  const install = () => spawnSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), '-q', 'install', '-y', '--no-install-recommends', 'chromium'], { stdio: 'inherit' });
+  if (install().status !== 0) {
+    spawnSync(sudo[0] ?? 'apt-get', [...(sudo.length ? ['apt-get'] : []), '-q', 'update'], { stdio: 'inherit' });
+    if (install().status !== 0) throw new Error("could not install Debian's chromium; install it (apt-get install chromium) or set CHROMIUM_PATH");
+  }
+}
+
+const nx = join(root, 'node_modules/nx/bin/nx.js');
+const jest = join(root, 'node_modules/jest/bin/jest.js');
+
+// The servers build (cold cache) and start while the unit tests run.
+say('starting the real servers for the integration tests (scripts/infra) while unit tests run…');
+const infraPromise = startInfra().then(
+  (infra) => ({ infra }),
+  (error) => ({ error }),
+);
+await run('unit tests', process.execPath, [nx, 'run-many', '-t', 'test', '--outputStyle=stream', '--skipNxCache']);
+
+const { infra, error } = await infraPromise;
+if (error) {
+  console.error(`\n[test] the real servers did not start: ${error.message}`);
+  results.push({ name: 'real servers', ok: false, took: 0, detail: error.message.split('\n')[0] });
+} else {
+  say('integration and end-to-end tests run against:');
+  for (const [name, server] of Object.entries(infra.servers)) {
+    console.log(`         ${name.padEnd(6)} ${server.external ? `already running, from the environment (${server.url})` : `${server.description} at ${server.url}, started for this run`}`);
+  }
+  const env = infra.env;
+  await run('integration tests', process.execPath, [nx, 'run-many', '-t', 'test:integration', '--outputStyle=stream', '--skipNxCache'], env);
+  try {
+    ensureChromium();
+  } catch (e) {
+    results.push({ name: 'chromium', ok: false, took: 0, detail: e.message });
+  }
+  await run('web app build', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/web/vite.config.mjs', '--logLevel', 'warn']);
+  await run('end-to-end tests', process.execPath, [jest, '-c', 'e2e/jest.config.js'], env);
+  await infra.stop();
+}
+await run('deployment checks', process.execPath, [join(root, 'scripts/check-deploy.mjs')]);
+
+say(`summary (${secs(Date.now() - started)} in all):`);
+for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(20)} ${secs(r.took).padStart(7)}  ${r.detail}`);
+if (!error) for (const [name, server] of Object.entries(infra.servers)) console.log(`  servers: ${name}: ${server.external ? 'from the environment' : server.description}`);
+process.exit(results.every((r) => r.ok) ? 0 : 1);
