@@ -1,6 +1,6 @@
 // `npm test`: every test of the repository, on real servers.
 //
-//   1. unit tests of every project (`nx run-many -t test`), while the real servers start;
+//   1. the TypeScript check and the unit tests of every project (`nx run-many -t test`), while the real servers start;
 //   2. integration tests (`nx run-many -t test:integration`) against real Kafka, FerretDB, Redis and
 //      MinIO, started by scripts/infra (built once per machine into a cache) unless KAFKA_BROKERS,
 //      MONGO_URL, REDIS_URL or S3_ENDPOINT already point at running ones;
@@ -8,7 +8,7 @@
 //   4. deployment checks (docker-compose config, helm lint/template).
 // Every stage runs even if an earlier one failed; the summary says which failed.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startInfra } from './infra/up.mjs';
@@ -43,8 +43,14 @@ function ensureChromium() {
   }
 }
 
-const nx = join(root, 'node_modules/nx/bin/nx.js');
-const jest = join(root, 'node_modules/jest/bin/jest.js');
+/** The JS file of a package's command, to run with this Node. */
+function binOf(pkg, name = pkg) {
+  const manifest = join(root, 'node_modules', pkg, 'package.json');
+  const { bin } = JSON.parse(readFileSync(manifest, 'utf8'));
+  return join(dirname(manifest), typeof bin === 'string' ? bin : bin[name]);
+}
+const nx = binOf('nx');
+const jest = binOf('jest');
 
 // The servers build (cold cache) and start while the unit tests run.
 say('starting the real servers for the integration tests (scripts/infra) while unit tests run…');
@@ -52,6 +58,7 @@ const infraPromise = startInfra().then(
   (infra) => ({ infra }),
   (error) => ({ error }),
 );
+await run('typecheck', process.execPath, [binOf('typescript', 'tsc'), '-p', 'tsconfig.json', '--noEmit']);
 await run('unit tests', process.execPath, [nx, 'run-many', '-t', 'test', '--outputStyle=stream', '--skipNxCache']);
 
 const { infra, error } = await infraPromise;
@@ -70,7 +77,7 @@ if (error) {
   } catch (e) {
     results.push({ name: 'chromium', ok: false, took: 0, detail: e.message });
   }
-  await run('web app build', process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/web/vite.config.mjs', '--logLevel', 'warn']);
+  await run('web app build', process.execPath, [binOf('vite'), 'build', '--config', 'apps/web/vite.config.mjs', '--logLevel', 'warn']);
   await run('end-to-end tests', process.execPath, [jest, '-c', 'e2e/jest.config.js'], env);
   await infra.stop();
 }

@@ -15,6 +15,7 @@ describe('standalone (embedded mode)', () => {
   let app: INestApplication | undefined;
 
   const start = async (port = 0) => {
+    await app?.close();
     app = await startStandalone(loadConfig({ DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent' }));
     return `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   };
@@ -42,7 +43,6 @@ describe('standalone (embedded mode)', () => {
     await eventually(() => expect([a.value, b.value]).toEqual([3, 3]));
     ann.close();
     bob.close();
-    await app!.close();
 
     url = await start();
     const carol = client(url, await signIn(url, 'Carol'));
@@ -56,6 +56,7 @@ describe('standalone (embedded mode)', () => {
     const dee = client(url, token);
     const counter = await dee.counter('offline');
     await app!.close();
+    app = undefined;
     await eventually(() => expect(dee.state).not.toBe('online'));
     const pending = [counter.increment(), counter.increment()];
     expect(dee.pendingCommands).toBe(2);

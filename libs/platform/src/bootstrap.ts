@@ -32,7 +32,8 @@ export async function bootstrap(service: string, module: Type<unknown>, config: 
   startTracing(service);
   const logger = createLogger({ name: service, level: config.LOG_LEVEL });
   try {
-    const app = await NestFactory.create(module, { logger: new PinoNestLogger(logger), bufferLogs: false });
+    // forceCloseConnections: a keep-alive connection (browsers, fetch pools) must not hold up shutdown.
+    const app = await NestFactory.create(module, { logger: new PinoNestLogger(logger), bufferLogs: false, forceCloseConnections: true });
     app.enableShutdownHooks();
     await configure?.(app);
     await app.listen(config.PORT, config.HOST);

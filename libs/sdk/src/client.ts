@@ -43,6 +43,7 @@ export class TandemClient {
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
   private offlineTimer?: ReturnType<typeof setTimeout>;
   private _state: ConnectionState = 'connecting';
+  private closed = false;
 
   constructor(private readonly options: TandemClientOptions) {
     this.outbox = new Outbox(options.outbox ?? new MemoryOutboxStorage());
@@ -120,8 +121,9 @@ export class TandemClient {
 
   /** Disconnects; commands still in the outbox stay there for the next client on the same storage. */
   close(): void {
-    clearTimeout(this.offlineTimer);
+    this.closed = true;
     this.socket.close();
+    clearTimeout(this.offlineTimer);
     for (const { reject } of this.waiters.values()) reject(new TandemError('UNAVAILABLE', 'the client was closed before the command was acknowledged'));
     this.waiters.clear();
   }
@@ -180,6 +182,7 @@ export class TandemClient {
   }
 
   private setState(state: ConnectionState): void {
+    if (this.closed) return;
     if (state === 'online') {
       clearTimeout(this.offlineTimer);
       this.offlineTimer = undefined;
