@@ -24,6 +24,9 @@ export type TopicEvent<T extends TopicName> = {
   [E in EventTypeOf<T>]: CloudEvent<E, EventDataOf<T, E>>;
 }[EventTypeOf<T>];
 
+/** The events of one type of a topic (a discriminated union when `E` is a union of types). */
+export type EventOfType<T extends TopicName, E extends EventTypeOf<T>> = E extends unknown ? CloudEvent<E, EventDataOf<T, E>> : never;
+
 /** Header names of the binary-mode envelope. */
 export const ENVELOPE_HEADERS = {
   id: 'ce_id',

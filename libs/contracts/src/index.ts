@@ -4,5 +4,6 @@ export * from './ids';
 export * from './envelope';
 export * from './events/catalog';
 export * from './events/docs.events';
+export * from './events/acl.events';
 export * from './protocol/messages';
 export * from './asyncapi';

@@ -1,7 +1,9 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { Config, Readiness, connectMongo } from '@tandem/platform';
 import { join, resolve } from 'node:path';
-import { CounterConsumer } from './counter/counter.consumer';
+import { AclController } from './acl/acl.controller';
+import { AclService } from './acl/acl.service';
+import { DocsCommandsConsumer } from './docs-commands.consumer';
 import { CounterController } from './counter/counter.controller';
 import { CounterService } from './counter/counter.service';
 import { DOCUMENT_STORE, DocumentStore } from './store/document-store.port';
@@ -38,6 +40,6 @@ export class DocsModule {
         return s;
       },
     };
-    return { module: DocsModule, controllers: [CounterController], providers: [store, DocumentStoreLifecycle, CounterService, CounterConsumer] };
+    return { module: DocsModule, controllers: [CounterController, AclController], providers: [store, DocumentStoreLifecycle, CounterService, AclService, DocsCommandsConsumer] };
   }
 }

@@ -1,5 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AccessService, SHARE_LINKS } from './access/access.service';
+import { AclCache } from './access/acl-cache';
+import { AclConsumer } from './access/acl.consumer';
+import { AclRepository } from './access/acl.repository';
+import { ShareLinks } from './access/share-link';
+import { AclAdminController } from './admin/acl-admin.controller';
+import { AclAdminService } from './admin/acl-admin.service';
+import { HttpAuthGuard } from './admin/http-auth.guard';
 import { AuthService } from './auth/auth.service';
+import { LimitsService } from './limits/limits.service';
+import { SessionService } from './session/session.service';
 import { DevSignInController } from './auth/dev-sign-in.controller';
 import { DocsReadRepository } from './docs/docs-read.repository';
 import { DocsEventsConsumer } from './events/docs-events.consumer';
@@ -9,16 +19,32 @@ import { CollabGateway } from './socket/collab.gateway';
 import { CollabService } from './socket/collab.service';
 import { WebAssets } from './web/web-assets';
 
+/** The secret that signs share links: LINK_SECRET, else the HS256 token secret. */
+function linkSecretOf(options: GatewayOptions): string {
+  const secret = options.config.LINK_SECRET ?? options.config.JWT_SECRET ?? options.jwtSecret;
+  if (!secret) throw new Error('share links need LINK_SECRET (or JWT_SECRET) when tokens are verified with JWKS_URL; set it and start again.');
+  return secret;
+}
+
 /** The gateway: sockets, rooms, commands into Kafka and events out to rooms. No domain state. */
 @Module({})
 export class GatewayModule {
   static forRoot(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: options.devSignIn ? [DevSignInController] : [],
+      controllers: options.devSignIn ? [AclAdminController, DevSignInController] : [AclAdminController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
+        { provide: SHARE_LINKS, useValue: new ShareLinks(linkSecretOf(options)) },
         AuthService,
+        SessionService,
+        LimitsService,
+        AclRepository,
+        AclCache,
+        AccessService,
+        AclConsumer,
+        AclAdminService,
+        HttpAuthGuard,
         DocsReadRepository,
         RoomEmitterRepository,
         CollabService,

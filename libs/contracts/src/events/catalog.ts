@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { TOPICS, TopicName } from '../topics';
+import { AclEventSchemas } from './acl.events';
 import { DocsCommandSchemas, DocsEventSchemas } from './docs.events';
 
 /**
@@ -19,7 +20,7 @@ export const EVENT_CATALOG = {
   [TOPICS.statsIngest]: {},
   [TOPICS.statsEvents]: {},
   [TOPICS.notificationsEvents]: {},
-  [TOPICS.acl]: {},
+  [TOPICS.acl]: AclEventSchemas,
 } as const satisfies Record<TopicName, Record<string, z.ZodType>>;
 
 export type EventCatalog = typeof EVENT_CATALOG;

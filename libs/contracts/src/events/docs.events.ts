@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommandId, Id } from '../ids';
+import { DocsAclCommandSchemas } from './acl.events';
 
 /** Event types carried by `docs.commands.v1` (gateway → docs service). */
 export const DocsCommandSchemas = {
@@ -12,6 +13,7 @@ export const DocsCommandSchemas = {
       by: z.number().int().min(-1_000_000).max(1_000_000),
     })
     .strict(),
+  ...DocsAclCommandSchemas,
 };
 
 /** Event types carried by `docs.events.v1` (docs service → gateway, partners). */

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommandId, Id } from '../ids';
+import type { ResourceRole } from '../events/acl.events';
 
 /**
  * The client ↔ gateway protocol, carried over Socket.IO. Clients send `join`, `leave` and `command`
@@ -11,7 +12,8 @@ import { CommandId, Id } from '../ids';
 export const ResourceRef = z.object({ kind: z.enum(['doc']), id: Id }).strict();
 export type ResourceRef = z.infer<typeof ResourceRef>;
 
-export const JoinMessage = z.object({ type: z.literal('join'), resource: ResourceRef }).strict();
+/** Joins a resource's room; `link` is a share-link token granting a role on that resource. */
+export const JoinMessage = z.object({ type: z.literal('join'), resource: ResourceRef, link: z.string().min(1).max(4096).optional() }).strict();
 export const LeaveMessage = z.object({ type: z.literal('leave'), resource: ResourceRef }).strict();
 
 export const CounterIncrementCommand = z
@@ -26,28 +28,48 @@ export const CounterIncrementCommand = z
 /** Every command a client may send. The gateway acknowledges it only once Kafka has it durably. */
 export const ClientCommand = z.discriminatedUnion('type', [CounterIncrementCommand]);
 export type ClientCommand = z.infer<typeof ClientCommand>;
+
+/** Replaces the socket's token before it expires (answer to `auth.expiring`). */
+export const AuthRefreshMessage = z.object({ type: z.literal('auth.refresh'), token: z.string().min(1).max(8192) }).strict();
+export type AuthRefreshMessage = z.infer<typeof AuthRefreshMessage>;
 export type JoinMessage = z.infer<typeof JoinMessage>;
 export type LeaveMessage = z.infer<typeof LeaveMessage>;
 
 /** The current state of a joined resource, returned in the join acknowledgement. */
 export type ResourceState = { kind: 'doc'; docId: string; docType: 'counter'; seq: number; value: number };
 
-/** Events pushed by the gateway to a room. */
-export type ServerEvent = {
-  type: 'doc.counter.changed';
-  docId: string;
-  seq: number;
-  value: number;
-  commandIds: string[];
-};
+/** Why a socket lost a resource (or the whole connection). */
+export type KickReason = 'ACCESS_REVOKED' | 'LINK_REVOKED' | 'LINK_EXPIRED' | 'TOKEN_EXPIRED';
+
+/** Events pushed by the gateway: to a room, or to one socket. */
+export type ServerEvent =
+  | { type: 'doc.counter.changed'; docId: string; seq: number; value: number; commandIds: string[] }
+  /** The socket was removed from the resource's room and gets nothing more from it. */
+  | { type: 'kicked'; resource: ResourceRef | null; reason: KickReason; message: string }
+  /** The socket's role on the resource was lowered; it stays in the room. */
+  | { type: 'downgraded'; resource: ResourceRef; role: ResourceRole; message: string }
+  /** The token expires at `expiresAt` (ms since epoch): send `auth.refresh` before, or be disconnected. */
+  | { type: 'auth.expiring'; expiresAt: number }
+  /** A message without an acknowledgement callback was refused; `event` names it. */
+  | { type: 'protocol.error'; event: string; error: ProtocolError };
 
 /** Codes of protocol errors; every failed acknowledgement carries one and a message saying what to do. */
-export type ProtocolErrorCode = 'INVALID_MESSAGE' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'NOT_FOUND' | 'UNAVAILABLE' | 'RATE_LIMITED' | 'INTERNAL';
+export type ProtocolErrorCode =
+  | 'INVALID_MESSAGE'
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'NOT_FOUND'
+  | 'UNAVAILABLE'
+  | 'RATE_LIMITED'
+  | 'PAYLOAD_TOO_LARGE'
+  | 'LIMIT_EXCEEDED'
+  | 'INTERNAL';
 
-export type ProtocolError = { code: ProtocolErrorCode; message: string };
+/** `retryAfterMs` comes with `RATE_LIMITED`: when sending again will be accepted. */
+export type ProtocolError = { code: ProtocolErrorCode; message: string; retryAfterMs?: number };
 
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: ProtocolError };
-export type JoinAck = Ack<{ state: ResourceState }>;
+export type JoinAck = Ack<{ state: ResourceState; role: ResourceRole }>;
 export type CommandAck = Ack<{ commandId: string }>;
 
 /** Socket.IO event map, client → server. */
@@ -55,6 +77,7 @@ export interface ClientToServerEvents {
   join(message: JoinMessage, ack: (result: JoinAck) => void): void;
   leave(message: LeaveMessage, ack: (result: Ack) => void): void;
   command(message: ClientCommand, ack: (result: CommandAck) => void): void;
+  'auth.refresh'(message: AuthRefreshMessage, ack: (result: Ack<{ expiresAt: number }>) => void): void;
 }
 
 /** Socket.IO event map, server → client. */

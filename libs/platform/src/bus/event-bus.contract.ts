@@ -6,6 +6,8 @@ import { incrementRecord } from '../testing/factories';
 
 type Topic = typeof TOPICS.docsCommands;
 const topic = TOPICS.docsCommands;
+/** The `by` of a counter-increment record (the only type these tests publish). */
+const byOf = (r: ConsumedRecord<Topic>) => (r.event.data as { by: number }).by;
 
 export interface EventBusContractSetup {
   /** A bus for this test (may be shared with `secondBus`, which stands for a second process). */
@@ -77,8 +79,8 @@ export function runEventBusContract(name: string, setup: () => Promise<EventBusC
       for (let i = 0; i < records.length; i += 10) await ctx.bus.publish(topic, records.slice(i, i + 10));
       await eventually(() => expect(seen).toHaveLength(50), timeoutMs);
       for (const key of keys) {
-        const published = records.filter((r) => r.event.data.docId === key).map((r) => r.event.data.by);
-        const consumed = seen.filter((r) => r.event.data.docId === key).map((r) => r.event.data.by);
+        const published = records.filter((r) => r.event.data.docId === key).map((r) => (r.event.data as { by: number }).by);
+        const consumed = seen.filter((r) => r.event.data.docId === key).map(byOf);
         expect(consumed).toEqual(published);
       }
     }, timeoutMs);
@@ -104,7 +106,7 @@ export function runEventBusContract(name: string, setup: () => Promise<EventBusC
       let failures = 0;
       const { seen } = await collect(ctx.bus, uniqueId('g'), { fail: () => failures++ < 2 });
       await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-r', 1), incrementRecord(tenant, 'doc-r', 2)]);
-      await eventually(() => expect(seen.map((r) => r.event.data.by)).toEqual([1, 2]), timeoutMs);
+      await eventually(() => expect(seen.map(byOf)).toEqual([1, 2]), timeoutMs);
       expect(failures).toBeGreaterThanOrEqual(2);
     }, timeoutMs);
 
@@ -116,7 +118,7 @@ export function runEventBusContract(name: string, setup: () => Promise<EventBusC
       await first.sub.close();
       await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-s', 3)]);
       const second = await collect(ctx.secondBus, group);
-      await eventually(() => expect(second.seen.map((r) => r.event.data.by)).toEqual([3]), timeoutMs);
+      await eventually(() => expect(second.seen.map(byOf)).toEqual([3]), timeoutMs);
     }, timeoutMs * 2);
 
     it('rejects an invalid record on publish and publishes nothing of that call', async () => {
@@ -125,7 +127,7 @@ export function runEventBusContract(name: string, setup: () => Promise<EventBusC
       (bad.event.data as { by: unknown }).by = 'lots';
       await expect(ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-v'), bad])).rejects.toBeInstanceOf(ContractError);
       await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-v', 5)]);
-      await eventually(() => expect(seen.map((r) => r.event.data.by)).toEqual([5]), timeoutMs);
+      await eventually(() => expect(seen.map(byOf)).toEqual([5]), timeoutMs);
     }, timeoutMs);
 
     it('skips a malformed record without stopping the stream', async () => {

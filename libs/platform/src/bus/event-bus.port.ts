@@ -1,4 +1,4 @@
-import type { TopicEvent, TopicName } from '@tandem/contracts';
+import type { EventOfType, EventTypeOf, TopicEvent, TopicName } from '@tandem/contracts';
 
 /** A record to publish: the key is the tenant-scoped aggregate id (see `aggregateKey`). */
 export interface PublishRecord<T extends TopicName> {
@@ -14,6 +14,9 @@ export interface ConsumedRecord<T extends TopicName> {
   key: string;
   event: TopicEvent<T>;
 }
+
+/** A consumed record of one event type (after checking `event.type`). */
+export type ConsumedRecordOf<T extends TopicName, E extends EventTypeOf<T>> = Omit<ConsumedRecord<T>, 'event'> & { event: EventOfType<T, E> };
 
 /** Records of one partition, in order. Offsets are committed only after the handler resolves. */
 export interface ConsumedBatch<T extends TopicName> {

@@ -35,7 +35,7 @@ describe(MemoryEventBus.name, () => {
       groupId: 'g',
       topics: [TOPICS.docsCommands],
       fromBeginning: true,
-      handleBatch: async (b) => void seen.push(...b.records.map((r) => r.event.data.by)),
+      handleBatch: async (b) => void seen.push(...b.records.map((r) => (r.event.data as { by: number }).by)),
     });
     await first.publish(TOPICS.docsCommands, [incrementRecord('t1', 'd', 1)]);
     await eventually(() => expect(seen).toEqual([1]));
@@ -48,7 +48,7 @@ describe(MemoryEventBus.name, () => {
     await second.subscribe({
       groupId: 'g',
       topics: [TOPICS.docsCommands],
-      handleBatch: async (b) => void after.push(...b.records.map((r) => r.event.data.by)),
+      handleBatch: async (b) => void after.push(...b.records.map((r) => (r.event.data as { by: number }).by)),
     });
     await eventually(() => expect(after).toEqual([2]));
     await second.close();

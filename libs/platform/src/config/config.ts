@@ -32,6 +32,26 @@ export const ConfigSchema = z
     DOCS_URL: url(['http', 'https']).optional(),
     /** The URL browsers reach this process at (links such as presigned URLs of the embedded object store). */
     PUBLIC_URL: url(['http', 'https']).optional(),
+    /** Signs share-link tokens (HS256); defaults to JWT_SECRET. Required with JWKS_URL if links are used. */
+    LINK_SECRET: z.string().min(32, 'LINK_SECRET must be at least 32 characters').optional(),
+    /** If set, only tokens of these tenants are accepted (comma-separated). */
+    ALLOWED_TENANTS: z
+      .string()
+      .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
+      .optional(),
+    /** Largest socket message accepted, in bytes; larger content must be chunked by the client. */
+    MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
+    /** Token bucket per socket: sustained messages per second and burst. */
+    SOCKET_RATE_PER_SECOND: z.coerce.number().min(1).default(50),
+    SOCKET_RATE_BURST: z.coerce.number().int().min(1).default(100),
+    /** Token bucket per user on this gateway (all their sockets together). */
+    USER_RATE_PER_SECOND: z.coerce.number().min(1).default(100),
+    USER_RATE_BURST: z.coerce.number().int().min(1).default(200),
+    MAX_ROOMS_PER_SOCKET: z.coerce.number().int().min(1).default(100),
+    /** Connections one user may hold on one gateway. */
+    MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(20),
+    /** How long before a token expires the socket is asked to refresh it. */
+    TOKEN_REFRESH_LEAD_SECONDS: z.coerce.number().int().min(1).default(60),
     /** Shared secret for service-to-service endpoints (`/internal/...`); set it in every deployment. */
     INTERNAL_TOKEN: z.string().min(16, 'INTERNAL_TOKEN must be at least 16 characters').optional(),
   })

@@ -15,6 +15,9 @@ export class Metrics {
   readonly crdtMergeBatchSize: Histogram;
   readonly storeLatency: Histogram;
   readonly invalidRecords: Counter;
+  readonly limitRejections: Counter;
+  readonly kicks: Counter;
+  readonly aclChangeLatency: Histogram;
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -40,6 +43,14 @@ export class Metrics {
     this.crdtMergeSeconds = new Histogram({ name: 'tandem_crdt_merge_seconds', help: 'Time to merge one batch of changes into a document', buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1], registers: r });
     this.crdtMergeBatchSize = new Histogram({ name: 'tandem_crdt_merge_batch_size', help: 'Changes merged per batch', buckets: [1, 2, 5, 10, 20, 50, 100, 500], registers: r });
     this.storeLatency = new Histogram({ name: 'tandem_store_seconds', help: 'Service store operation latency', labelNames: ['operation'], buckets: [0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1], registers: r });
+    this.limitRejections = new Counter({ name: 'tandem_limit_rejections_total', help: 'Messages or connections refused by a limit, by limit', labelNames: ['limit'], registers: r });
+    this.kicks = new Counter({ name: 'tandem_kicks_total', help: 'Sockets removed from a room or disconnected, by reason', labelNames: ['reason'], registers: r });
+    this.aclChangeLatency = new Histogram({
+      name: 'tandem_acl_change_seconds',
+      help: 'From an ACL change being published to this gateway applying it to its sockets',
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: r,
+    });
     this.invalidRecords = new Counter({ name: 'tandem_bus_invalid_records_total', help: 'Consumed records skipped because they failed validation', labelNames: ['topic'], registers: r });
   }
 }

@@ -1,5 +1,5 @@
 import { TOPICS } from '@tandem/contracts';
-import { ConsumedRecord, MemoryEventBus, Metrics, createLogger } from '@tandem/platform';
+import { ConsumedRecordOf, MemoryEventBus, Metrics, createLogger } from '@tandem/platform';
 import { eventually, incrementRecord } from '@tandem/platform/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,7 +19,7 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'tandem-counter-')), store: Docu
 }
 
 let offset = 0;
-function commands(tenant: string, docId: string, n: number, by = 1, ids?: string[]): ConsumedRecord<typeof TOPICS.docsCommands>[] {
+function commands(tenant: string, docId: string, n: number, by = 1, ids?: string[]): ConsumedRecordOf<typeof TOPICS.docsCommands, 'tandem.docs.counter.increment'>[] {
   return Array.from({ length: n }, (_, i) => {
     const r = incrementRecord(tenant, docId, by, ids?.[i]);
     return { topic: TOPICS.docsCommands, partition: 0, offset: String(offset++), key: r.key, event: r.event };

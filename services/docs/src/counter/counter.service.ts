@@ -1,12 +1,12 @@
 import * as A from '@automerge/automerge';
 import { TOPICS, TopicEvent, aggregateKey } from '@tandem/contracts';
-import { ConsumedRecord, EVENT_BUS, EventBus, LOGGER, Logger, Metrics, PublishRecord, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
+import { ConsumedRecordOf, EVENT_BUS, EventBus, LOGGER, Logger, Metrics, PublishRecord, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { DOCUMENT_STORE, DocumentStore } from '../store/document-store.port';
 
 type CounterDoc = { count: A.Counter };
-type IncrementCommand = ConsumedRecord<typeof TOPICS.docsCommands>;
+type IncrementCommand = ConsumedRecordOf<typeof TOPICS.docsCommands, 'tandem.docs.counter.increment'>;
 
 /** The merged state of one document held by the service that owns its partition. */
 interface DocState {

@@ -1,3 +1,4 @@
+import { emptyAcl } from '@tandem/contracts';
 import { uniqueId } from '@tandem/platform/testing';
 import { DocumentStore, StoredChange } from './document-store.port';
 
@@ -55,11 +56,25 @@ export function runDocumentStoreContract(name: string, setup: () => Promise<Docu
       expect(await ctx.store.load(`${tenant}x`, 'd')).toEqual({ snapshot: null, changes: [] });
     }, timeoutMs);
 
+    it('stores ACL versions in order and refuses a stale write', async () => {
+      expect(await ctx.store.loadAcl(tenant, 'd')).toBeNull();
+      const v1 = { ...emptyAcl('doc', 'd'), version: 1, grants: [{ userId: 'ann', role: 'owner' as const }] };
+      await ctx.store.saveAcl(tenant, 'd', v1);
+      const v2 = { ...v1, version: 2, grants: [...v1.grants, { userId: 'bob', role: 'viewer' as const }] };
+      await ctx.store.saveAcl(tenant, 'd', v2);
+      await expect(ctx.store.saveAcl(tenant, 'd', { ...v1, version: 2 })).rejects.toMatchObject({ code: 'ACL_VERSION_CONFLICT' });
+      await expect(ctx.store.saveAcl(tenant, 'd', v1)).rejects.toMatchObject({ code: 'ACL_VERSION_CONFLICT' });
+      expect(await ctx.store.loadAcl(tenant, 'd')).toEqual(v2);
+      expect(await ctx.store.loadAcl(`${tenant}x`, 'd')).toBeNull();
+    }, timeoutMs);
+
     it('keeps everything across a restart', async () => {
       await ctx.store.appendChange(tenant, 'd', change(1));
       await ctx.store.saveSnapshot(tenant, 'd', { seq: 1, bytes: Buffer.from('s'), recentCommandIds: [] });
       await ctx.store.appendChange(tenant, 'd', change(2));
+      await ctx.store.saveAcl(tenant, 'd', { ...emptyAcl('doc', 'd'), version: 1 });
       const reopened = await ctx.reopen();
+      expect((await reopened.loadAcl(tenant, 'd'))?.version).toBe(1);
       expect(await reopened.load(tenant, 'd')).toEqual({ snapshot: { seq: 1, bytes: Buffer.from('s'), recentCommandIds: [] }, changes: [change(2)] });
     }, timeoutMs);
   });

@@ -13,7 +13,9 @@ export interface StoredSnapshot {
   recentCommandIds: string[];
 }
 
-export type DocumentStoreErrorCode = 'SEQ_TAKEN';
+import type { AclState } from '@tandem/contracts';
+
+export type DocumentStoreErrorCode = 'SEQ_TAKEN' | 'ACL_VERSION_CONFLICT';
 
 export class DocumentStoreError extends Error {
   constructor(
@@ -40,6 +42,13 @@ export interface DocumentStore {
   appendChange(tenant: string, docId: string, change: StoredChange): Promise<void>;
   /** Saves a snapshot unless a newer one is stored already. */
   saveSnapshot(tenant: string, docId: string, snapshot: StoredSnapshot): Promise<void>;
+  /** The document's ACL, or null if none was ever stored. */
+  loadAcl(tenant: string, docId: string): Promise<AclState | null>;
+  /**
+   * Stores `acl`, whose `version` must be one more than the stored one (or 1 for the first):
+   * otherwise `ACL_VERSION_CONFLICT`, and the caller reloads.
+   */
+  saveAcl(tenant: string, docId: string, acl: AclState): Promise<void>;
   checkReady(): Promise<void>;
   close(): Promise<void>;
 }

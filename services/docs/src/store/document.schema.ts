@@ -26,3 +26,15 @@ export const DocumentSnapshotSchema = new Schema(
   { collection: 'document_snapshots', versionKey: false },
 );
 DocumentSnapshotSchema.index({ tenant: 1, docId: 1 }, { unique: true });
+
+/** `document_acls`: the access-control list of each document, versioned for optimistic writes. */
+export const DocumentAclSchema = new Schema(
+  {
+    tenant: { type: String, required: true },
+    docId: { type: String, required: true },
+    version: { type: Number, required: true },
+    acl: { type: Schema.Types.Mixed, required: true },
+  },
+  { collection: 'document_acls', versionKey: false },
+);
+DocumentAclSchema.index({ tenant: 1, docId: 1 }, { unique: true });

@@ -1,62 +1,6 @@
-import { INestApplication, Module } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import { TOPICS, aggregateKey } from '@tandem/contracts';
-import { EVENT_BUS, EventBus, PlatformModule, loadConfig, signToken } from '@tandem/platform';
 import { eventually, uniqueId } from '@tandem/platform/testing';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { io, Socket } from 'socket.io-client';
-import { GatewayModule } from '../gateway.module';
-
-const secret = 'gateway-spec-secret-long-enough-0000';
-
-/** The gateway on real sockets, with the in-process bus and a stand-in docs service over HTTP. */
-async function setup() {
-  const dataDir = mkdtempSync(join(tmpdir(), 'tandem-gw-'));
-  const docsValues = new Map<string, number>();
-  let docsDown = false;
-  const docsServer: Server = createServer((req, res) => {
-    if (docsDown) return void res.writeHead(503).end();
-    const [, , , tenant, docId] = (req.url ?? '').split('/');
-    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'doc', docId, docType: 'counter', seq: 0, value: docsValues.get(`${tenant}/${docId}`) ?? 0 }));
-  });
-  await new Promise<void>((r) => docsServer.listen(0, '127.0.0.1', r));
-  const docsUrl = `http://127.0.0.1:${(docsServer.address() as AddressInfo).port}`;
-  const config = loadConfig({ DATA_DIR: dataDir, JWT_SECRET: secret, LOG_LEVEL: 'silent' });
-
-  @Module({ imports: [PlatformModule.forRoot({ service: 'gateway', config }), GatewayModule.forRoot({ config, devSignIn: false, docsUrl: () => docsUrl })] })
-  class App {}
-
-  const moduleRef = await Test.createTestingModule({ imports: [App] }).compile();
-  const app: INestApplication = moduleRef.createNestApplication({ logger: false });
-  await app.listen(0, '127.0.0.1');
-  const url = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
-  const bus = app.get<EventBus>(EVENT_BUS);
-  const sockets: Socket[] = [];
-  const connect = async (tenant: string, token?: string) => {
-    const socket = io(url, { transports: ['websocket'], auth: { token: token ?? (await signToken(secret, { sub: 'u1', tenant })) }, reconnection: false });
-    sockets.push(socket);
-    return socket;
-  };
-  return {
-    app,
-    bus,
-    connect,
-    docsValues,
-    setDocsDown: (down: boolean) => (docsDown = down),
-    teardown: async () => {
-      sockets.forEach((s) => s.close());
-      await app.close();
-      await new Promise((r) => docsServer.close(r));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
-
-const connected = (s: Socket) => new Promise<void>((resolve, reject) => (s.once('connect', resolve), s.once('connect_error', reject)));
+import { connected, setup } from '../testing/gateway.harness';
 
 describe('CollabGateway', () => {
   let ctx: Awaited<ReturnType<typeof setup>>;
@@ -75,7 +19,7 @@ describe('CollabGateway', () => {
     const socket = await ctx.connect(tenant);
     await connected(socket);
     const ack = await socket.emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: 'd1' } });
-    expect(ack).toEqual({ ok: true, state: { kind: 'doc', docId: 'd1', docType: 'counter', seq: 0, value: 41 } });
+    expect(ack).toEqual({ ok: true, role: 'editor', state: { kind: 'doc', docId: 'd1', docType: 'counter', seq: 0, value: 41 } });
   });
 
   it('answers an invalid message with INVALID_MESSAGE and what is wrong', async () => {

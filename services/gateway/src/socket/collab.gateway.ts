@@ -1,33 +1,41 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { Ack, ClientCommand, ClientToServerEvents, CommandAck, JoinAck, JoinMessage, LeaveMessage, ServerToClientEvents } from '@tandem/contracts';
-import { AuthError, CONFIG, Config, LOGGER, Logger, Metrics, Principal } from '@tandem/platform';
+import { Ack, AuthRefreshMessage, ClientCommand, CommandAck, JoinAck, JoinMessage, LeaveMessage, ProtocolError } from '@tandem/contracts';
+import { AuthError, CONFIG, Config, LOGGER, Logger, Metrics } from '@tandem/platform';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import { AuthService } from '../auth/auth.service';
 import { RoomEmitterRepository } from '../events/room-emitter.repository';
+import { LimitsService } from '../limits/limits.service';
+import { SessionService } from '../session/session.service';
+import type { SocketSession } from '../session/socket-session';
 import { CollabService } from './collab.service';
 
-type ClientSocket = Socket<ClientToServerEvents, ServerToClientEvents, object, { principal: Principal }>;
+const EVENTS = new Set(['join', 'leave', 'command', 'auth.refresh']);
 
-function invalid(error: z.ZodError): { ok: false; error: { code: 'INVALID_MESSAGE'; message: string } } {
+function invalid(error: z.ZodError): { ok: false; error: ProtocolError } {
   return { ok: false, error: { code: 'INVALID_MESSAGE', message: z.prettifyError(error) } };
 }
 
+const sessionOf = (socket: Socket) => socket.data as SocketSession;
+
 /**
- * The Socket.IO entry point: authenticates the handshake, validates every message at the edge and
- * hands it to {@link CollabService} in one call.
+ * The Socket.IO entry point: authenticates the handshake, applies the limits to every message,
+ * validates it at the edge and hands it to a service in one call. Every refused message gets a
+ * typed error: in its acknowledgement, or as a `protocol.error` event when it has none.
  */
 @Injectable()
-@WebSocketGateway({ cors: { origin: true, credentials: true }, maxHttpBufferSize: 1_000_000 })
-export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect {
+@WebSocketGateway({ cors: { origin: true, credentials: true } })
+export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGatewayDisconnect, OnModuleDestroy {
   private readonly redisClients: Redis[] = [];
 
   constructor(
     private readonly auth: AuthService,
     private readonly collab: CollabService,
+    private readonly sessions: SessionService,
+    private readonly limits: LimitsService,
     private readonly rooms: RoomEmitterRepository,
     private readonly metrics: Metrics,
     @Inject(CONFIG) private readonly config: Config,
@@ -36,6 +44,8 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
 
   afterInit(server: Server): void {
     this.rooms.attach(server);
+    // Room for a typed PAYLOAD_TOO_LARGE answer above MAX_MESSAGE_BYTES; beyond this Socket.IO closes the connection.
+    server.engine.opts.maxHttpBufferSize = this.config.MAX_MESSAGE_BYTES * 2 + 64 * 1024;
     if (this.config.REDIS_URL) {
       const pub = new Redis(this.config.REDIS_URL);
       const sub = pub.duplicate();
@@ -44,53 +54,94 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
       this.logger.info('Socket.IO rooms shared through Redis');
     }
     server.use((socket, next) => {
-      const token = (socket.handshake.auth as { token?: string } | undefined)?.token;
-      this.auth
-        .verify(token)
-        .then((principal) => {
-          (socket as ClientSocket).data.principal = principal;
+      const handshake = (socket.handshake.auth ?? {}) as { token?: string; tenant?: string };
+      const refuse = (code: string, message: string) => next(Object.assign(new Error(message), { data: { code } }));
+      this.auth.verify(handshake.token).then(
+        (principal) => {
+          if (this.config.ALLOWED_TENANTS && !this.config.ALLOWED_TENANTS.includes(principal.tenant)) return refuse('TENANT_NOT_ALLOWED', 'this gateway does not serve your workspace');
+          if (handshake.tenant && handshake.tenant !== principal.tenant) return refuse('WRONG_TENANT', `the token is for workspace "${principal.tenant}", not "${handshake.tenant}"`);
+          const limited = this.limits.connect(principal, socket.id);
+          if (limited) return refuse(limited.code, limited.message);
+          const session: SocketSession = { principal, joined: new Map(), expiryTimers: [] };
+          socket.data = session;
           next();
-        })
-        .catch((error: unknown) => {
-          const code = error instanceof AuthError ? error.code : 'TOKEN_INVALID';
-          next(Object.assign(new Error((error as Error).message), { data: { code } }));
-        });
+        },
+        (error: unknown) => refuse(error instanceof AuthError ? error.code : 'TOKEN_INVALID', (error as Error).message),
+      );
     });
   }
 
-  handleConnection(): void {
+  handleConnection(socket: Socket): void {
+    const session = sessionOf(socket);
+    if (!session?.principal) return;
     this.metrics.socketConnections.inc();
+    this.sessions.watchExpiry(socket, session);
+    socket.use((packet, next) => {
+      const [event, ...args] = packet as [unknown, ...unknown[]];
+      const refusal: ProtocolError | null =
+        typeof event !== 'string' || !EVENTS.has(event)
+          ? { code: 'INVALID_MESSAGE', message: `unknown message "${String(event).slice(0, 64)}"; send one of ${[...EVENTS].join(', ')}` }
+          : this.limits.admit(session.principal, socket.id, args);
+      if (!refusal) return next();
+      this.metrics.messagesIn.inc({ type: typeof event === 'string' && EVENTS.has(event) ? event : 'unknown', outcome: refusal.code.toLowerCase() });
+      const ack = args.at(-1);
+      if (typeof ack === 'function') ack({ ok: false, error: refusal });
+      else socket.emit('event', { type: 'protocol.error', event: String(event).slice(0, 64), error: refusal });
+    });
   }
 
-  handleDisconnect(): void {
+  handleDisconnect(socket: Socket): void {
+    const session = sessionOf(socket);
+    if (!session?.principal) return;
     this.metrics.socketConnections.dec();
+    this.sessions.clear(session);
+    this.limits.disconnect(session.principal, socket.id);
   }
 
   @SubscribeMessage('join')
-  async onJoin(@ConnectedSocket() socket: ClientSocket, @MessageBody() body: unknown): Promise<JoinAck> {
+  async onJoin(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<JoinAck> {
     const message = JoinMessage.safeParse(body);
     this.metrics.messagesIn.inc({ type: 'join', outcome: message.success ? 'ok' : 'invalid' });
     if (!message.success) return invalid(message.error);
-    return this.collab.join(socket.data.principal, message.data.resource, socket);
+    return this.guard(() => this.collab.join(sessionOf(socket), message.data.resource, message.data.link, socket));
   }
 
   @SubscribeMessage('leave')
-  async onLeave(@ConnectedSocket() socket: ClientSocket, @MessageBody() body: unknown): Promise<Ack> {
+  async onLeave(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack> {
     const message = LeaveMessage.safeParse(body);
     if (!message.success) return invalid(message.error);
-    await this.collab.leave(socket.data.principal, message.data.resource, socket);
-    return { ok: true };
+    return this.guard(async () => {
+      await this.collab.leave(sessionOf(socket), message.data.resource, socket);
+      return { ok: true };
+    });
   }
 
   @SubscribeMessage('command')
-  async onCommand(@ConnectedSocket() socket: ClientSocket, @MessageBody() body: unknown): Promise<CommandAck> {
+  async onCommand(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<CommandAck> {
     const message = ClientCommand.safeParse(body);
     this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'unknown', outcome: message.success ? 'ok' : 'invalid' });
     if (!message.success) return invalid(message.error);
-    return this.collab.command(socket.data.principal, message.data);
+    return this.guard(() => this.collab.command(sessionOf(socket), message.data));
+  }
+
+  @SubscribeMessage('auth.refresh')
+  async onRefresh(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<{ expiresAt: number }>> {
+    const message = AuthRefreshMessage.safeParse(body);
+    if (!message.success) return invalid(message.error);
+    return this.guard(() => this.sessions.refresh(socket, sessionOf(socket), message.data.token));
   }
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.redisClients.map((c) => c.quit().catch(() => undefined)));
+  }
+
+  /** An unexpected failure answers INTERNAL instead of leaving the client waiting for its ack. */
+  private async guard<T>(fn: () => Promise<T>): Promise<T | { ok: false; error: ProtocolError }> {
+    try {
+      return await fn();
+    } catch (error) {
+      this.logger.error({ err: error }, 'a socket message failed');
+      return { ok: false, error: { code: 'INTERNAL', message: 'something went wrong on our side; try again' } };
+    }
   }
 }

@@ -1,8 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientCommand, CommandAck, JoinAck, ResourceRef, TOPICS, TopicEvent, aggregateKey, roomOf } from '@tandem/contracts';
-import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Principal, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
+import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
+import { AccessService } from '../access/access.service';
 import { DocsReadRepository, DocsUnavailableError } from '../docs/docs-read.repository';
+import { LimitsService } from '../limits/limits.service';
+import type { SocketSession } from '../session/socket-session';
 
 /** The socket's side of a join: which rooms it enters. */
 export interface RoomMembership {
@@ -11,8 +14,9 @@ export interface RoomMembership {
 }
 
 /**
- * What the gateway does with a client's messages: joins rooms with the resource's current state, and
- * turns commands into Kafka records, acknowledging only once the bus has them durably.
+ * What the gateway does with a client's messages: authorises joins against the resource's ACL and
+ * answers them with its current state; authorises commands and turns them into Kafka records,
+ * acknowledging only once the bus has them durably.
  */
 @Injectable()
 export class CollabService {
@@ -21,29 +25,45 @@ export class CollabService {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_NAME) private readonly service: string,
     private readonly docs: DocsReadRepository,
+    private readonly access: AccessService,
+    private readonly limits: LimitsService,
     private readonly metrics: Metrics,
   ) {}
 
-  async join(principal: Principal, resource: ResourceRef, socket: RoomMembership): Promise<JoinAck> {
+  async join(session: SocketSession, resource: ResourceRef, link: string | undefined, socket: RoomMembership): Promise<JoinAck> {
+    const room = roomOf(session.principal.tenant, resource);
+    if (!session.joined.has(room)) {
+      const limited = this.limits.admitRoom(session.joined.size);
+      if (limited) return { ok: false, error: limited };
+    }
+    const allowed = await this.access.authorizeJoin(session.principal, resource, link);
+    if (!allowed.ok) return allowed;
     // Enter the room before reading the state, so no event falls between the read and the join.
-    await socket.join(roomOf(principal.tenant, resource));
+    session.joined.set(room, { resource, role: allowed.role, linkId: allowed.linkId });
+    await socket.join(room);
     try {
-      const state = await this.docs.counter(principal.tenant, resource.id);
-      return { ok: true, state };
+      const state = await this.docs.counter(session.principal.tenant, resource.id);
+      return { ok: true, state, role: allowed.role };
     } catch (error) {
-      await socket.leave(roomOf(principal.tenant, resource));
+      session.joined.delete(room);
+      await socket.leave(room);
       if (error instanceof DocsUnavailableError) return { ok: false, error: { code: 'UNAVAILABLE', message: error.message } };
       throw error;
     }
   }
 
-  async leave(principal: Principal, resource: ResourceRef, socket: RoomMembership): Promise<void> {
-    await socket.leave(roomOf(principal.tenant, resource));
+  async leave(session: SocketSession, resource: ResourceRef, socket: RoomMembership): Promise<void> {
+    const room = roomOf(session.principal.tenant, resource);
+    session.joined.delete(room);
+    await socket.leave(room);
   }
 
-  async command(principal: Principal, command: ClientCommand): Promise<CommandAck> {
+  async command(session: SocketSession, command: ClientCommand): Promise<CommandAck> {
+    const { principal } = session;
     switch (command.type) {
       case 'doc.counter.increment': {
+        const refused = await this.access.authorize(session, { kind: 'doc', id: command.docId }, 'editor');
+        if (refused) return { ok: false, error: refused };
         const event: TopicEvent<typeof TOPICS.docsCommands> = {
           id: randomUUID(),
           type: 'tandem.docs.counter.increment',

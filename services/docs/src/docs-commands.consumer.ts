@@ -1,0 +1,70 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TOPICS } from '@tandem/contracts';
+import { ConsumedRecord, ConsumedRecordOf, EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Subscription } from '@tandem/platform';
+import { ACL_COMMAND_TYPES, AclCommand } from './acl/acl.rules';
+import { AclService } from './acl/acl.service';
+import { CounterService } from './counter/counter.service';
+
+type Command = ConsumedRecord<typeof TOPICS.docsCommands>;
+type Increment = ConsumedRecordOf<typeof TOPICS.docsCommands, 'tandem.docs.counter.increment'>;
+
+/**
+ * Consumes `docs.commands.v1` in the `docs` group. A partition's batch is split into runs of the
+ * same kind, in order: increments are merged per run (one change per document), ACL commands are
+ * applied one by one.
+ */
+@Injectable()
+export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription?: Subscription;
+
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    private readonly counters: CounterService,
+    private readonly acls: AclService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.bus.subscribe({
+      groupId: 'docs',
+      topics: [TOPICS.docsCommands],
+      fromBeginning: true,
+      handleBatch: (batch) => this.handle(batch.records),
+      onInvalid: (record) => {
+        this.metrics.invalidRecords.inc({ topic: record.topic });
+        this.logger.error({ err: record.error, topic: record.topic, partition: record.partition, offset: record.offset }, 'skipped an invalid command');
+      },
+    });
+    this.logger.info('consuming docs.commands.v1');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.close();
+  }
+
+  private async handle(records: readonly Command[]): Promise<void> {
+    for (const run of runsOf(records)) {
+      if (ACL_COMMAND_TYPES.includes(run[0].event.type)) {
+        await this.acls.applyCommands(run.map((r) => r.event as AclCommand));
+      } else {
+        const increments = run as Increment[];
+        const creators = new Map(increments.map((r) => [`${r.event.tenant}/${r.event.data.docId}`, r] as const));
+        for (const r of creators.values()) await this.acls.ensureCreated(r.event.tenant, r.event.data.docId, r.event.data.userId);
+        await this.counters.applyCommands(increments);
+      }
+    }
+  }
+}
+
+/** Splits records into consecutive runs of increments and of ACL commands. */
+function runsOf(records: readonly Command[]): Command[][] {
+  const runs: Command[][] = [];
+  const kind = (r: Command) => ACL_COMMAND_TYPES.includes(r.event.type);
+  for (const r of records) {
+    const last = runs.at(-1);
+    if (last && kind(last[0]) === kind(r)) last.push(r);
+    else runs.push([r]);
+  }
+  return runs;
+}
