@@ -1,4 +1,4 @@
-import type { ClientCommand, ClientToServerEvents, CommandAck, JoinAck, ProtocolError, ServerEvent, ServerToClientEvents } from '@tandem/contracts';
+import type { ClientCommand, ClientToServerEvents, CommandAck, JoinAck, KickReason, ProtocolError, ServerEvent, ServerToClientEvents } from '@tandem/contracts';
 import { io, Socket } from 'socket.io-client';
 import { CounterHandle } from './counter';
 import { MemoryOutboxStorage, Outbox, OutboxStorage } from './outbox';
@@ -15,6 +15,11 @@ export interface TandemClientOptions {
   outbox?: OutboxStorage;
   /** How long to wait for an acknowledgement before treating the command as unsent (it stays queued). */
   ackTimeoutMs?: number;
+}
+
+export interface CounterOptions {
+  /** A share-link token granting a role on this document. */
+  link?: string;
 }
 
 /** An error the platform answered with; `code` says what kind (see `ProtocolErrorCode`). */
@@ -41,6 +46,8 @@ export class TandemClient {
   private readonly counters = new Map<string, CounterHandle>();
   private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
   private readonly stateListeners = new Set<(s: ConnectionState) => void>();
+  private readonly kickListeners = new Set<(reason: KickReason, message: string) => void>();
+  private readonly links = new Map<string, string>();
   private offlineTimer?: ReturnType<typeof setTimeout>;
   private _state: ConnectionState = 'connecting';
   private closed = false;
@@ -58,7 +65,13 @@ export class TandemClient {
     });
     this.socket.on('connect', () => void this.resync());
     this.socket.on('disconnect', () => this.setState('connecting'));
-    this.socket.on('connect_error', () => this.setState('connecting'));
+    this.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+      this.setState('connecting');
+      // A refused handshake is not retried by Socket.IO itself; retry ones a fresh token may fix.
+      if (error.data?.code === 'TOKEN_EXPIRED' || error.data?.code === 'LIMIT_EXCEEDED') {
+        setTimeout(() => !this.closed && !this.socket.connected && this.socket.connect(), 1_000 + Math.random() * 1_000);
+      }
+    });
     this.socket.on('event', (event) => this.onEvent(event));
   }
 
@@ -76,6 +89,12 @@ export class TandemClient {
   onStateChange(listener: (s: ConnectionState) => void): () => void {
     this.stateListeners.add(listener);
     return () => this.stateListeners.delete(listener);
+  }
+
+  /** Calls `listener` when the whole session is ended by the server (e.g. `TOKEN_EXPIRED`). */
+  onKicked(listener: (reason: KickReason, message: string) => void): () => void {
+    this.kickListeners.add(listener);
+    return () => this.kickListeners.delete(listener);
   }
 
   /** Resolves once connected; rejects with the server's reason if the handshake is refused. */
@@ -100,8 +119,12 @@ export class TandemClient {
     });
   }
 
-  /** Opens a shared counter document: joins its room and returns a live handle. */
-  async counter(docId: string): Promise<CounterHandle> {
+  /**
+   * Opens a shared counter document: joins its room (with a share link if given) and returns a live
+   * handle. Rejects with a {@link TandemError} (`FORBIDDEN`, `UNAVAILABLE`, …) if it cannot.
+   */
+  async counter(docId: string, options: CounterOptions = {}): Promise<CounterHandle> {
+    if (options.link) this.links.set(docId, options.link);
     let handle = this.counters.get(docId);
     if (!handle) {
       handle = new CounterHandle(
@@ -115,7 +138,12 @@ export class TandemClient {
       this.counters.set(docId, handle);
     }
     await this.ready();
-    await this.join(handle);
+    try {
+      await this.join(handle);
+    } catch (error) {
+      this.counters.delete(docId);
+      throw error;
+    }
     return handle;
   }
 
@@ -139,9 +167,16 @@ export class TandemClient {
     this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emit('command', command, (timeout: Error | null, ack?: CommandAck) => {
       if (timeout || !ack) return; // stays in the outbox; resent on the next connect
       if (ack.ok) return this.settle(command.commandId);
-      if (ack.error.code === 'INVALID_MESSAGE' || ack.error.code === 'FORBIDDEN') {
-        // Resending cannot help: drop it and tell the caller why.
-        this.settle(command.commandId, new TandemError(ack.error.code, ack.error.message));
+      switch (ack.error.code) {
+        case 'RATE_LIMITED':
+        case 'UNAVAILABLE':
+        case 'INTERNAL':
+          // Kept in the outbox and sent again when the server says (or shortly).
+          setTimeout(() => this.outbox.has(command.commandId) && this.socket.connected && this.emitCommand(command), ack.error.retryAfterMs ?? 1_000);
+          return;
+        default:
+          // Resending cannot help (invalid, forbidden, too large): drop it and tell the caller why.
+          this.settle(command.commandId, new TandemError(ack.error.code, ack.error.message));
       }
     });
   }
@@ -155,14 +190,27 @@ export class TandemClient {
   }
 
   private async join(handle: CounterHandle): Promise<void> {
-    const ack: JoinAck = await this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: handle.docId } });
+    const link = this.links.get(handle.docId);
+    const ack: JoinAck = await this.socket
+      .timeout(this.options.ackTimeoutMs ?? 10_000)
+      .emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: handle.docId }, ...(link ? { link } : {}) });
     if (!ack.ok) throw new TandemError(ack.error.code, ack.error.message);
+    handle.applyAccess({ role: ack.role });
     handle.applyState(ack.state);
   }
 
   private async resync(): Promise<void> {
     try {
-      await Promise.all([...this.counters.values()].map((h) => this.join(h)));
+      // Permissions are checked again on every reconnect: a document we lost access to is dropped.
+      await Promise.all(
+        [...this.counters.values()].map((h) =>
+          this.join(h).catch((error: unknown) => {
+            if (!(error instanceof TandemError) || error.code !== 'FORBIDDEN') throw error;
+            this.counters.delete(h.docId);
+            h.applyAccess({ kicked: { reason: 'ACCESS_REVOKED', message: error.message } });
+          }),
+        ),
+      );
       for (const command of this.outbox.all()) this.emitCommand(command);
       this.setState('online');
     } catch {
@@ -178,6 +226,34 @@ export class TandemClient {
       case 'doc.counter.changed':
         this.counters.get(event.docId)?.applyState(event, event.commandIds);
         break;
+      case 'kicked': {
+        if (!event.resource) {
+          for (const l of this.kickListeners) l(event.reason, event.message);
+          break;
+        }
+        const handle = this.counters.get(event.resource.id);
+        this.counters.delete(event.resource.id);
+        handle?.applyAccess({ kicked: { reason: event.reason, message: event.message } });
+        break;
+      }
+      case 'downgraded':
+        this.counters.get(event.resource.id)?.applyAccess({ role: event.role });
+        break;
+      case 'auth.expiring':
+        void this.refreshToken();
+        break;
+      case 'protocol.error':
+        break;
+    }
+  }
+
+  /** Answers `auth.expiring` with a fresh token from `getToken`, so the session goes on. */
+  private async refreshToken(): Promise<void> {
+    try {
+      const token = await this.options.getToken();
+      await this.socket.timeout(this.options.ackTimeoutMs ?? 10_000).emitWithAck('auth.refresh', { type: 'auth.refresh', token });
+    } catch {
+      // The server disconnects the socket at expiry; the reconnect asks getToken again.
     }
   }
 

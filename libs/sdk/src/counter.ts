@@ -1,4 +1,4 @@
-import type { ResourceState } from '@tandem/contracts';
+import type { KickReason, ResourceRole, ResourceState } from '@tandem/contracts';
 
 type Listener = (counter: CounterHandle) => void;
 
@@ -9,6 +9,10 @@ type Listener = (counter: CounterHandle) => void;
 export class CounterHandle {
   value = 0;
   seq = 0;
+  /** This user's role on the document (lowered live when an owner changes it). */
+  role: ResourceRole | null = null;
+  /** Set when access was removed: the handle gets no more updates. */
+  kicked: { reason: KickReason; message: string } | null = null;
   private readonly listeners = new Set<Listener>();
   private readonly unmerged = new Map<string, number>();
 
@@ -46,6 +50,13 @@ export class CounterHandle {
   close(): void {
     this.onClose();
     this.listeners.clear();
+  }
+
+  /** @internal */
+  applyAccess(change: { role?: ResourceRole; kicked?: { reason: KickReason; message: string } }): void {
+    if (change.role) this.role = change.role;
+    if (change.kicked) this.kicked = change.kicked;
+    this.notify();
   }
 
   /** @internal */

@@ -73,8 +73,14 @@ export class TokenVerifier {
 }
 
 /** Issues HS256 tokens: used by the embedded dev sign-in and by tests, never by production gateways. */
-export async function signToken(secret: string, claims: { sub: string; tenant: string; name?: string; roles?: string[] }, ttlSeconds = 12 * 3600): Promise<string> {
-  return new SignJWT({ tenant: claims.tenant, name: claims.name ?? claims.sub, roles: claims.roles ?? ['member'] })
+export async function signToken(
+  secret: string,
+  claims: { sub: string; tenant: string; name?: string; roles?: string[]; audience?: string },
+  ttlSeconds = 12 * 3600,
+): Promise<string> {
+  const jwt = new SignJWT({ tenant: claims.tenant, name: claims.name ?? claims.sub, roles: claims.roles ?? ['member'] });
+  if (claims.audience) jwt.setAudience(claims.audience);
+  return jwt
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(claims.sub)
     .setIssuedAt()
