@@ -12,6 +12,10 @@ async function signIn(name: string): Promise<{ token: string; name: string }> {
 function render(counter: CounterHandle) {
   $('value').textContent = String(counter.value);
   $('pending').textContent = counter.pending ? `${counter.pending} of your clicks on the way…` : 'all your clicks are saved';
+  const canEdit = !counter.kicked && (counter.role === 'editor' || counter.role === 'owner');
+  ($('increment') as HTMLButtonElement).disabled = !canEdit;
+  $('role').textContent = counter.kicked ? '' : `· you are ${counter.role}`;
+  if (counter.kicked) $('counter-error').textContent = counter.kicked.message;
 }
 
 async function start(session: { token: string; name: string }) {
@@ -22,6 +26,7 @@ async function start(session: { token: string; name: string }) {
   // One outbox per tab (kept across reloads of that tab), so tabs never overwrite each other's queue.
   const tab = sessionStorage.getItem('tandem.tab') ?? crypto.randomUUID();
   sessionStorage.setItem('tandem.tab', tab);
+  const link = new URLSearchParams(location.search).get('link') ?? undefined;
   const client = new TandemClient({ url: location.origin, getToken: () => session.token, outbox: new LocalStorageOutboxStorage(`tandem.outbox.${tab}`) });
   const pill = $('connection');
   const showState = (s: string) => {
@@ -31,7 +36,8 @@ async function start(session: { token: string; name: string }) {
   showState(client.state);
   client.onStateChange(showState);
   try {
-    const counter = await client.counter(DOC_ID);
+    client.onKicked((_, message) => ($('counter-error').textContent = message));
+    const counter = await client.counter(DOC_ID, { link });
     render(counter);
     counter.onChange(render);
     $('increment').addEventListener('click', () => {
