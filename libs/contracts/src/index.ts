@@ -5,5 +5,6 @@ export * from './envelope';
 export * from './events/catalog';
 export * from './events/docs.events';
 export * from './events/acl.events';
+export * from './events/presence.events';
 export * from './protocol/messages';
 export * from './asyncapi';

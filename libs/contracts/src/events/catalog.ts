@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { TOPICS, TopicName } from '../topics';
 import { AclEventSchemas } from './acl.events';
 import { DocsCommandSchemas, DocsEventSchemas } from './docs.events';
+import { PresenceCommandSchemas, PresenceEventSchemas } from './presence.events';
 
 /**
  * The schema of every event type, per topic. A topic lists exactly the CloudEvents `type`s it may
@@ -13,8 +14,8 @@ export const EVENT_CATALOG = {
   [TOPICS.docsEvents]: DocsEventSchemas,
   [TOPICS.chatCommands]: {},
   [TOPICS.chatEvents]: {},
-  [TOPICS.presenceCommands]: {},
-  [TOPICS.presenceEvents]: {},
+  [TOPICS.presenceCommands]: PresenceCommandSchemas,
+  [TOPICS.presenceEvents]: PresenceEventSchemas,
   [TOPICS.filesCommands]: {},
   [TOPICS.filesEvents]: {},
   [TOPICS.statsIngest]: {},

@@ -52,6 +52,16 @@ export const ConfigSchema = z
     MAX_CONNECTIONS_PER_USER: z.coerce.number().int().min(1).default(20),
     /** How long before a token expires the socket is asked to refresh it. */
     TOKEN_REFRESH_LEAD_SECONDS: z.coerce.number().int().min(1).default(60),
+    /** A connection without a heartbeat for this long is gone (its user offline if it was the last). */
+    PRESENCE_TTL_MS: z.coerce.number().int().min(1_000).default(30_000),
+    /** How often gateways send heartbeats for their connections (keep well under PRESENCE_TTL_MS). */
+    PRESENCE_HEARTBEAT_MS: z.coerce.number().int().min(200).default(10_000),
+    /** How often the presence service looks for expired connections, typing and statuses. */
+    PRESENCE_SWEEP_MS: z.coerce.number().int().min(50).default(1_000),
+    /** "X is typing" ends this long after the last typing signal. */
+    TYPING_TTL_MS: z.coerce.number().int().min(500).default(5_000),
+    /** A user with no activity for this long is shown away (until the next activity). */
+    AWAY_AFTER_MS: z.coerce.number().int().min(1_000).default(300_000),
     /** Shared secret for service-to-service endpoints (`/internal/...`); set it in every deployment. */
     INTERNAL_TOKEN: z.string().min(16, 'INTERNAL_TOKEN must be at least 16 characters').optional(),
   })
