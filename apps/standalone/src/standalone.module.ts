@@ -22,7 +22,7 @@ export class StandaloneModule {
       imports: [
         PlatformModule.forRoot({ service: 'tandem', config, objectStore: true, presenceStore: true }),
         DocsModule.forRoot(config),
-        GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), webRoot: options.webRoot }),
+        GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), presenceUrl: () => config.PRESENCE_URL ?? options.selfUrl(), webRoot: options.webRoot }),
       ],
     };
   }

@@ -2,6 +2,7 @@ import type { ClientCommand, ClientToServerEvents, CommandAck, JoinAck, KickReas
 import { io, Socket } from 'socket.io-client';
 import { CounterHandle } from './counter';
 import { MemoryOutboxStorage, Outbox, OutboxStorage } from './outbox';
+import { PresenceApi } from './presence';
 
 /** `online`: connected and in sync; `connecting`: (re)connecting; `offline`: disconnected for more than 3 s. */
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -11,6 +12,8 @@ export interface TandemClientOptions {
   url: string;
   /** Returns a valid token; called on every (re)connect, so it may refresh. */
   getToken: () => string | Promise<string>;
+  /** Names this device to others (e.g. "phone", "laptop"). */
+  device?: string;
   /** Where unacknowledged commands wait; memory by default, `LocalStorageOutboxStorage` in browsers. */
   outbox?: OutboxStorage;
   /** How long to wait for an acknowledgement before treating the command as unsent (it stays queued). */
@@ -42,6 +45,8 @@ function newCommandId(): string {
  */
 export class TandemClient {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
+  /** Presence: status, typing, cursors, rosters and followed users. */
+  readonly presence: PresenceApi;
   private readonly outbox: Outbox;
   private readonly counters = new Map<string, CounterHandle>();
   private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
@@ -60,9 +65,10 @@ export class TandemClient {
       reconnectionDelayMax: 5_000,
       randomizationFactor: 0.5,
       auth: (cb) => {
-        void Promise.resolve(options.getToken()).then((token) => cb({ token }));
+        void Promise.resolve(options.getToken()).then((token) => cb({ token, ...(options.device ? { device: options.device } : {}) }));
       },
     });
+    this.presence = new PresenceApi((message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('presence', message));
     this.socket.on('connect', () => void this.resync());
     this.socket.on('disconnect', () => this.setState('connecting'));
     this.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
@@ -212,6 +218,7 @@ export class TandemClient {
         ),
       );
       for (const command of this.outbox.all()) this.emitCommand(command);
+      await this.presence.resync().catch(() => undefined); // statuses come back with the next change
       this.setState('online');
     } catch {
       // A document could not be rejoined (e.g. its service is restarting): try again shortly.
@@ -241,6 +248,12 @@ export class TandemClient {
         break;
       case 'auth.expiring':
         void this.refreshToken();
+        break;
+      case 'presence.user':
+      case 'presence.roster':
+      case 'presence.typing':
+      case 'presence.cursor':
+        this.presence.dispatch(event);
         break;
       case 'protocol.error':
         break;

@@ -1,3 +1,4 @@
 export * from './client';
 export * from './counter';
 export * from './outbox';
+export * from './presence';

@@ -10,6 +10,11 @@ import { HttpAuthGuard } from './admin/http-auth.guard';
 import { AuthService } from './auth/auth.service';
 import { LimitsService } from './limits/limits.service';
 import { SessionService } from './session/session.service';
+import { CursorRelay } from './presence/cursor-relay';
+import { PresenceEventsConsumer } from './presence/presence-events.consumer';
+import { PresenceReadRepository } from './presence/presence-read.repository';
+import { PresenceReporter } from './presence/presence-reporter';
+import { GatewayPresenceService } from './presence/presence.service';
 import { DevSignInController } from './auth/dev-sign-in.controller';
 import { DocsReadRepository } from './docs/docs-read.repository';
 import { DocsEventsConsumer } from './events/docs-events.consumer';
@@ -44,6 +49,11 @@ export class GatewayModule {
         AccessService,
         AclConsumer,
         AclAdminService,
+        PresenceReporter,
+        PresenceReadRepository,
+        CursorRelay,
+        GatewayPresenceService,
+        PresenceEventsConsumer,
         HttpAuthGuard,
         DocsReadRepository,
         RoomEmitterRepository,

@@ -9,6 +9,8 @@ export interface GatewayOptions {
   jwtSecret?: string;
   /** Base URL of the docs service's reads; defaults to `DOCS_URL`. */
   docsUrl: () => string;
+  /** Base URL of the presence service's reads; defaults to `PRESENCE_URL`. */
+  presenceUrl: () => string;
   /** Directory of the built web app to serve at `/`, if any. */
   webRoot?: string;
 }

@@ -13,6 +13,10 @@ runService(
         if (!config.DOCS_URL) throw new Error('DOCS_URL is not set: point it at the docs service, e.g. http://docs:3000');
         return config.DOCS_URL;
       },
+      presenceUrl: () => {
+        if (!config.PRESENCE_URL) throw new Error('PRESENCE_URL is not set: point it at the presence service, e.g. http://presence:3000');
+        return config.PRESENCE_URL;
+      },
       webRoot: join(__dirname, '..', '..', '..', 'apps', 'web', 'dist'),
     }),
   ],

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { CommandId, Id } from '../ids';
 import type { ResourceRole } from '../events/acl.events';
+import { ChosenStatus, PresenceMember, ShownStatus } from '../events/presence.events';
 
 /**
  * The client ↔ gateway protocol, carried over Socket.IO. Clients send `join`, `leave` and `command`
@@ -29,6 +30,31 @@ export const CounterIncrementCommand = z
 export const ClientCommand = z.discriminatedUnion('type', [CounterIncrementCommand]);
 export type ClientCommand = z.infer<typeof ClientCommand>;
 
+/** A cursor or selection: Automerge cursors for text (`anchor`/`head`), coordinates for canvases. Never stored. */
+export const CursorPosition = z
+  .object({
+    anchor: z.string().max(256).optional(),
+    head: z.string().max(256).optional(),
+    x: z.number().finite().optional(),
+    y: z.number().finite().optional(),
+  })
+  .strict();
+export type CursorPosition = z.infer<typeof CursorPosition>;
+
+/** Presence messages: status, typing/editing, activity, cursors and following other users. */
+export const PresenceMessage = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('presence.status'), status: ChosenStatus, text: z.string().max(200).nullable().default(null), textExpiresAt: z.iso.datetime({ offset: true }).nullable().default(null) }).strict(),
+  z.object({ type: z.literal('presence.typing'), resource: ResourceRef, thread: Id.nullable().default(null), kind: z.enum(['typing', 'editing']), active: z.boolean() }).strict(),
+  z.object({ type: z.literal('presence.activity') }).strict(),
+  z.object({ type: z.literal('presence.cursor'), resource: ResourceRef, cursor: CursorPosition }).strict(),
+  z.object({ type: z.literal('presence.follow'), userIds: z.array(Id).min(1).max(500) }).strict(),
+  z.object({ type: z.literal('presence.unfollow'), userIds: z.array(Id).min(1).max(500) }).strict(),
+]);
+export type PresenceMessage = z.infer<typeof PresenceMessage>;
+
+/** A user's status as shown to others. */
+export type UserPresence = { userId: string; name: string; status: ShownStatus; text: string | null; connections: number };
+
 /** Replaces the socket's token before it expires (answer to `auth.expiring`). */
 export const AuthRefreshMessage = z.object({ type: z.literal('auth.refresh'), token: z.string().min(1).max(8192) }).strict();
 export type AuthRefreshMessage = z.infer<typeof AuthRefreshMessage>;
@@ -50,6 +76,14 @@ export type ServerEvent =
   | { type: 'downgraded'; resource: ResourceRef; role: ResourceRole; message: string }
   /** The token expires at `expiresAt` (ms since epoch): send `auth.refresh` before, or be disconnected. */
   | { type: 'auth.expiring'; expiresAt: number }
+  /** Who is in the resource's room now (after every change). */
+  | { type: 'presence.roster'; resource: ResourceRef; members: PresenceMember[] }
+  /** Who is typing or editing in the resource (or one thread of it) now. */
+  | { type: 'presence.typing'; resource: ResourceRef; thread: string | null; typing: Array<{ userId: string; name: string; kind: 'typing' | 'editing' }> }
+  /** Where another user's cursor is (at most ~20 per second per user; may be dropped). */
+  | { type: 'presence.cursor'; resource: ResourceRef; userId: string; name: string; cursor: CursorPosition }
+  /** A followed user's status changed. */
+  | ({ type: 'presence.user' } & UserPresence)
   /** A message without an acknowledgement callback was refused; `event` names it. */
   | { type: 'protocol.error'; event: string; error: ProtocolError };
 
@@ -78,11 +112,23 @@ export interface ClientToServerEvents {
   leave(message: LeaveMessage, ack: (result: Ack) => void): void;
   command(message: ClientCommand, ack: (result: CommandAck) => void): void;
   'auth.refresh'(message: AuthRefreshMessage, ack: (result: Ack<{ expiresAt: number }>) => void): void;
+  /** Follow answers with the followed users' current statuses. */
+  presence(message: PresenceMessage, ack?: (result: Ack<{ users?: UserPresence[] }>) => void): void;
 }
 
 /** Socket.IO event map, server → client. */
 export interface ServerToClientEvents {
   event(message: ServerEvent): void;
+}
+
+/** Socket.IO room of a user's followers (tenant-scoped). */
+export function userStatusRoom(tenant: string, userId: string): string {
+  return `t:${tenant}:user:${userId}`;
+}
+
+/** The presence room name of a resource (`doc:plans`), as `presence.*.v1` carry it. */
+export function presenceRoomOf(resource: ResourceRef): string {
+  return `${resource.kind}:${resource.id}`;
 }
 
 /** Socket.IO room name of a resource, tenant-scoped so tenants never share a room. */

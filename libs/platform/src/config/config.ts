@@ -30,6 +30,8 @@ export const ConfigSchema = z
     JWT_ISSUER: z.string().optional(),
     JWT_AUDIENCE: z.string().optional(),
     DOCS_URL: url(['http', 'https']).optional(),
+    /** Base URL of the presence service's reads (gateway → presence). */
+    PRESENCE_URL: url(['http', 'https']).optional(),
     /** The URL browsers reach this process at (links such as presigned URLs of the embedded object store). */
     PUBLIC_URL: url(['http', 'https']).optional(),
     /** Signs share-link tokens (HS256); defaults to JWT_SECRET. Required with JWKS_URL if links are used. */

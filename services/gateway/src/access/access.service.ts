@@ -5,6 +5,7 @@ import type { Socket } from 'socket.io';
 import { DocsUnavailableError } from '../docs/docs-read.repository';
 import { RoomEmitterRepository } from '../events/room-emitter.repository';
 import type { SocketSession } from '../session/socket-session';
+import { PresenceReporter } from '../presence/presence-reporter';
 import { AclCache } from './acl-cache';
 import { allows, effectiveRole } from './effective-role';
 import { ShareLinkError, ShareLinks } from './share-link';
@@ -23,6 +24,7 @@ export class AccessService {
     private readonly acls: AclCache,
     private readonly sockets: RoomEmitterRepository,
     private readonly metrics: Metrics,
+    private readonly presence: PresenceReporter,
     @Inject(SHARE_LINKS) private readonly links: ShareLinks,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -91,6 +93,7 @@ export class AccessService {
     const joined = session.joined.get(room);
     session.joined.delete(room);
     void socket.leave(room);
+    if (joined) void this.presence.left(socket.id, session, joined.resource);
     this.metrics.kicks.inc({ reason });
     socket.emit('event', { type: 'kicked', resource: joined?.resource ?? null, reason, message: kickMessage(reason) });
     this.logger.info({ user: session.principal.userId, tenant: session.principal.tenant, room, reason }, 'socket removed from a room');

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { Ack, AuthRefreshMessage, ClientCommand, CommandAck, JoinAck, JoinMessage, LeaveMessage, ProtocolError } from '@tandem/contracts';
+import { Ack, AuthRefreshMessage, ClientCommand, CommandAck, JoinAck, JoinMessage, LeaveMessage, PresenceMessage, ProtocolError, UserPresence } from '@tandem/contracts';
 import { AuthError, CONFIG, Config, LOGGER, Logger, Metrics } from '@tandem/platform';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
@@ -9,11 +9,14 @@ import { z } from 'zod';
 import { AuthService } from '../auth/auth.service';
 import { RoomEmitterRepository } from '../events/room-emitter.repository';
 import { LimitsService } from '../limits/limits.service';
+import { CursorRelay } from '../presence/cursor-relay';
+import { PresenceReporter } from '../presence/presence-reporter';
+import { GatewayPresenceService } from '../presence/presence.service';
 import { SessionService } from '../session/session.service';
 import type { SocketSession } from '../session/socket-session';
 import { CollabService } from './collab.service';
 
-const EVENTS = new Set(['join', 'leave', 'command', 'auth.refresh']);
+const EVENTS = new Set(['join', 'leave', 'command', 'auth.refresh', 'presence']);
 
 function invalid(error: z.ZodError): { ok: false; error: ProtocolError } {
   return { ok: false, error: { code: 'INVALID_MESSAGE', message: z.prettifyError(error) } };
@@ -36,6 +39,9 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly collab: CollabService,
     private readonly sessions: SessionService,
     private readonly limits: LimitsService,
+    private readonly presence: GatewayPresenceService,
+    private readonly reporter: PresenceReporter,
+    private readonly cursors: CursorRelay,
     private readonly rooms: RoomEmitterRepository,
     private readonly metrics: Metrics,
     @Inject(CONFIG) private readonly config: Config,
@@ -76,6 +82,8 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     if (!session?.principal) return;
     this.metrics.socketConnections.inc();
     this.sessions.watchExpiry(socket, session);
+    const device = (socket.handshake.auth as { device?: unknown }).device;
+    void this.reporter.connected(socket.id, session, typeof device === 'string' ? device.slice(0, 64) : null);
     socket.use((packet, next) => {
       const [event, ...args] = packet as [unknown, ...unknown[]];
       const refusal: ProtocolError | null =
@@ -96,6 +104,8 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     this.metrics.socketConnections.dec();
     this.sessions.clear(session);
     this.limits.disconnect(session.principal, socket.id);
+    this.cursors.forget(session);
+    void this.reporter.disconnected(socket.id, session);
   }
 
   @SubscribeMessage('join')
@@ -103,7 +113,7 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     const message = JoinMessage.safeParse(body);
     this.metrics.messagesIn.inc({ type: 'join', outcome: message.success ? 'ok' : 'invalid' });
     if (!message.success) return invalid(message.error);
-    return this.guard(() => this.collab.join(sessionOf(socket), message.data.resource, message.data.link, socket));
+    return this.guard(() => this.collab.join(sessionOf(socket), message.data.resource, message.data.link, socket, socket.id));
   }
 
   @SubscribeMessage('leave')
@@ -111,7 +121,7 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     const message = LeaveMessage.safeParse(body);
     if (!message.success) return invalid(message.error);
     return this.guard(async () => {
-      await this.collab.leave(sessionOf(socket), message.data.resource, socket);
+      await this.collab.leave(sessionOf(socket), message.data.resource, socket, socket.id);
       return { ok: true };
     });
   }
@@ -129,6 +139,14 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     const message = AuthRefreshMessage.safeParse(body);
     if (!message.success) return invalid(message.error);
     return this.guard(() => this.sessions.refresh(socket, sessionOf(socket), message.data.token));
+  }
+
+  @SubscribeMessage('presence')
+  async onPresence(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<{ users?: UserPresence[] }>> {
+    const message = PresenceMessage.safeParse(body);
+    this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'presence', outcome: message.success ? 'ok' : 'invalid' });
+    if (!message.success) return invalid(message.error);
+    return this.guard(() => this.presence.handle(socket, sessionOf(socket), message.data));
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { AccessService } from '../access/access.service';
 import { DocsReadRepository, DocsUnavailableError } from '../docs/docs-read.repository';
 import { LimitsService } from '../limits/limits.service';
+import { PresenceReporter } from '../presence/presence-reporter';
 import type { SocketSession } from '../session/socket-session';
 
 /** The socket's side of a join: which rooms it enters. */
@@ -27,10 +28,11 @@ export class CollabService {
     private readonly docs: DocsReadRepository,
     private readonly access: AccessService,
     private readonly limits: LimitsService,
+    private readonly presence: PresenceReporter,
     private readonly metrics: Metrics,
   ) {}
 
-  async join(session: SocketSession, resource: ResourceRef, link: string | undefined, socket: RoomMembership): Promise<JoinAck> {
+  async join(session: SocketSession, resource: ResourceRef, link: string | undefined, socket: RoomMembership, socketId: string): Promise<JoinAck> {
     const room = roomOf(session.principal.tenant, resource);
     if (!session.joined.has(room)) {
       const limited = this.limits.admitRoom(session.joined.size);
@@ -43,6 +45,7 @@ export class CollabService {
     await socket.join(room);
     try {
       const state = await this.docs.counter(session.principal.tenant, resource.id);
+      await this.presence.joined(socketId, session, resource);
       return { ok: true, state, role: allowed.role };
     } catch (error) {
       session.joined.delete(room);
@@ -52,10 +55,11 @@ export class CollabService {
     }
   }
 
-  async leave(session: SocketSession, resource: ResourceRef, socket: RoomMembership): Promise<void> {
+  async leave(session: SocketSession, resource: ResourceRef, socket: RoomMembership, socketId: string): Promise<void> {
     const room = roomOf(session.principal.tenant, resource);
-    session.joined.delete(room);
+    if (!session.joined.delete(room)) return;
     await socket.leave(room);
+    await this.presence.left(socketId, session, resource);
   }
 
   async command(session: SocketSession, command: ClientCommand): Promise<CommandAck> {

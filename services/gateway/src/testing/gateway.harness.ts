@@ -41,7 +41,7 @@ export async function setup(extraEnv: Record<string, string> = {}) {
     ...extraEnv,
   });
 
-  @Module({ imports: [PlatformModule.forRoot({ service: 'gateway', config }), GatewayModule.forRoot({ config, devSignIn: false, docsUrl: () => docsUrl })] })
+  @Module({ imports: [PlatformModule.forRoot({ service: 'gateway', config }), GatewayModule.forRoot({ config, devSignIn: false, docsUrl: () => docsUrl, presenceUrl: () => docsUrl })] })
   class App {}
 
   const moduleRef = await Test.createTestingModule({ imports: [App] }).compile();

@@ -1,0 +1,63 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ResourceKind, ResourceRef, TOPICS, roomOf, userStatusRoom } from '@tandem/contracts';
+import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Subscription } from '@tandem/platform';
+import { RoomEmitterRepository } from '../events/room-emitter.repository';
+
+/** `doc:plans` → `{ kind: 'doc', id: 'plans' }`, or null for a kind this gateway does not know. */
+export function resourceOfRoom(room: string): ResourceRef | null {
+  const at = room.indexOf(':');
+  const kind = ResourceKind.safeParse(room.slice(0, at));
+  return kind.success ? { kind: kind.data, id: room.slice(at + 1) } : null;
+}
+
+/**
+ * Turns `presence.events.v1` into emits: rosters and typing to the resource's room, user statuses to
+ * the room of that user's followers. One gateway of the `gateway-presence` group emits each event;
+ * the Redis adapter carries it to sockets on the others.
+ */
+@Injectable()
+export class PresenceEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription?: Subscription;
+
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly metrics: Metrics,
+    private readonly rooms: RoomEmitterRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    this.subscription = await this.bus.subscribe({
+      groupId: 'gateway-presence',
+      topics: [TOPICS.presenceEvents],
+      handleBatch: async ({ records }) => {
+        for (const { event } of records) {
+          switch (event.type) {
+            case 'tandem.presence.user':
+              this.rooms.emit(userStatusRoom(event.tenant, event.data.userId), { type: 'presence.user', ...event.data });
+              break;
+            case 'tandem.presence.roster': {
+              const resource = resourceOfRoom(event.data.room);
+              if (resource) this.rooms.emit(roomOf(event.tenant, resource), { type: 'presence.roster', resource, members: event.data.members });
+              break;
+            }
+            case 'tandem.presence.typing': {
+              const resource = resourceOfRoom(event.data.room);
+              if (resource) this.rooms.emit(roomOf(event.tenant, resource), { type: 'presence.typing', resource, thread: event.data.thread, typing: event.data.typing });
+              break;
+            }
+          }
+          this.metrics.messagesOut.inc({ type: event.type });
+        }
+      },
+      onInvalid: (record) => {
+        this.metrics.invalidRecords.inc({ topic: record.topic });
+        this.logger.error({ err: record.error, offset: record.offset }, 'skipped an invalid presence event');
+      },
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.close();
+  }
+}
