@@ -51,7 +51,7 @@ export const PresenceEventSchemas = {
   /** Who is in a room now (the whole roster, after any change); keyed by `<tenant>/<room>`. */
   'tandem.presence.roster': z.object({ room: PresenceRoom, members: z.array(PresenceMember) }).strict(),
   /** Who is typing or editing in a room (or one thread of it) now; keyed by `<tenant>/<room>`. */
-  'tandem.presence.typing': z
+  'tandem.presence.typists': z
     .object({ room: PresenceRoom, thread: Id.nullable(), typing: z.array(z.object({ userId: Id, name: z.string(), kind: z.enum(['typing', 'editing']) }).strict()) })
     .strict(),
 };

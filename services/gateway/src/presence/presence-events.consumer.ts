@@ -41,7 +41,7 @@ export class PresenceEventsConsumer implements OnApplicationBootstrap, OnApplica
               if (resource) this.rooms.emit(roomOf(event.tenant, resource), { type: 'presence.roster', resource, members: event.data.members });
               break;
             }
-            case 'tandem.presence.typing': {
+            case 'tandem.presence.typists': {
               const resource = resourceOfRoom(event.data.room);
               if (resource) this.rooms.emit(roomOf(event.tenant, resource), { type: 'presence.typing', resource, thread: event.data.thread, typing: event.data.typing });
               break;
