@@ -68,7 +68,10 @@ export class TandemClient {
         void Promise.resolve(options.getToken()).then((token) => cb({ token, ...(options.device ? { device: options.device } : {}) }));
       },
     });
-    this.presence = new PresenceApi((message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('presence', message));
+    this.presence = new PresenceApi(
+      (message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('presence', message),
+      (message) => this.socket.volatile.emit('presence', message),
+    );
     this.socket.on('connect', () => void this.resync());
     this.socket.on('disconnect', () => this.setState('connecting'));
     this.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {

@@ -1,6 +1,11 @@
 import type { Ack, ChosenStatus, CursorPosition, PresenceMember, PresenceMessage, ServerEvent, UserPresence } from '@tandem/contracts';
 
 type Emit = (message: PresenceMessage) => Promise<Ack<{ users?: UserPresence[] }>>;
+/** Sends without waiting for (or asking) an answer, and may be dropped: for cursors. */
+type EmitVolatile = (message: PresenceMessage) => void;
+
+/** The SDK sends at most one cursor update per document per this many ms (the gateway relays no more either). */
+export const CURSOR_SEND_INTERVAL_MS = 50;
 type Listener<T> = (value: T) => void;
 type Typist = { userId: string; name: string; kind: 'typing' | 'editing' };
 type Cursor = { userId: string; name: string; cursor: CursorPosition };
@@ -16,7 +21,12 @@ export class PresenceApi {
   private readonly rosters = new Map<string, PresenceMember[]>();
   private readonly listeners = { user: new Set<Listener<UserPresence>>(), roster: new Map<string, Set<Listener<PresenceMember[]>>>(), typing: new Map<string, Set<Listener<Typist[]>>>(), cursor: new Map<string, Set<Listener<Cursor>>>() };
 
-  constructor(private readonly emit: Emit) {}
+  private readonly cursorState = new Map<string, { last: number; pending?: CursorPosition; timer?: ReturnType<typeof setTimeout> }>();
+
+  constructor(
+    private readonly emit: Emit,
+    private readonly emitVolatile: EmitVolatile,
+  ) {}
 
   /** Sets what others see: online, away, do-not-disturb or invisible, with an optional text that may expire. */
   async setStatus(status: ChosenStatus, text: string | null = null, textExpiresAt: Date | null = null): Promise<void> {
@@ -33,9 +43,25 @@ export class PresenceApi {
     await this.send({ type: 'presence.typing', resource: { kind: 'doc', id: docId }, thread, kind, active });
   }
 
-  /** Moves your cursor in a joined document; sent at most every 50 ms per document, latest wins. */
+  /**
+   * Moves your cursor in a joined document. Sent at most every 50 ms per document, latest wins:
+   * call it on every mouse move or selection change; intermediate positions are skipped.
+   */
   moveCursor(docId: string, cursor: CursorPosition): void {
-    void this.emit({ type: 'presence.cursor', resource: { kind: 'doc', id: docId }, cursor }).catch(() => undefined);
+    let state = this.cursorState.get(docId);
+    if (!state) this.cursorState.set(docId, (state = { last: 0 }));
+    state.pending = cursor;
+    if (state.timer) return;
+    const flush = () => {
+      state.timer = undefined;
+      if (!state.pending) return;
+      this.emitVolatile({ type: 'presence.cursor', resource: { kind: 'doc', id: docId }, cursor: state.pending });
+      state.pending = undefined;
+      state.last = Date.now();
+    };
+    const wait = CURSOR_SEND_INTERVAL_MS - (Date.now() - state.last);
+    if (wait <= 0) flush();
+    else state.timer = setTimeout(flush, wait);
   }
 
   /** Follows users' statuses without joining any room; resolves with their current statuses. */
