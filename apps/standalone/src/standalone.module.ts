@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Config, PlatformModule } from '@tandem/platform';
 import { DocsModule } from '../../../services/docs/src/docs.module';
 import { GatewayModule } from '../../../services/gateway/src/gateway.module';
+import { PresenceModule } from '../../../services/presence/src/presence.module';
 
 export interface StandaloneOptions {
   config: Config;
@@ -22,6 +23,7 @@ export class StandaloneModule {
       imports: [
         PlatformModule.forRoot({ service: 'tandem', config, objectStore: true, presenceStore: true }),
         DocsModule.forRoot(config),
+        PresenceModule.forRoot(config),
         GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), presenceUrl: () => config.PRESENCE_URL ?? options.selfUrl(), webRoot: options.webRoot }),
       ],
     };

@@ -6,6 +6,8 @@ type EmitVolatile = (message: PresenceMessage) => void;
 
 /** The SDK sends at most one cursor update per document per this many ms (the gateway relays no more either). */
 export const CURSOR_SEND_INTERVAL_MS = 50;
+/** Activity signals are sent at most this often. */
+export const ACTIVITY_INTERVAL_MS = 10_000;
 type Listener<T> = (value: T) => void;
 type Typist = { userId: string; name: string; kind: 'typing' | 'editing' };
 type Cursor = { userId: string; name: string; cursor: CursorPosition };
@@ -21,6 +23,10 @@ export class PresenceApi {
   private readonly rosters = new Map<string, PresenceMember[]>();
   private readonly listeners = { user: new Set<Listener<UserPresence>>(), roster: new Map<string, Set<Listener<PresenceMember[]>>>(), typing: new Map<string, Set<Listener<Typist[]>>>(), cursor: new Map<string, Set<Listener<Cursor>>>() };
 
+  private lastActivity = 0;
+  /** Users whose status arrived as an event while a follow was waiting for its answer. */
+  private readonly freshDuringFollow = new Set<string>();
+  private followsInFlight = 0;
   private readonly cursorState = new Map<string, { last: number; pending?: CursorPosition; timer?: ReturnType<typeof setTimeout> }>();
 
   constructor(
@@ -33,8 +39,11 @@ export class PresenceApi {
     await this.send({ type: 'presence.status', status, text, textExpiresAt: textExpiresAt?.toISOString() ?? null });
   }
 
-  /** Tells the platform the user is active (clears automatic away). Call it on input, at most every few seconds. */
+  /** Tells the platform the user is active (clears automatic away). Call it on any input: it is sent at most every 10 s. */
   async activity(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastActivity < ACTIVITY_INTERVAL_MS) return;
+    this.lastActivity = now;
     await this.send({ type: 'presence.activity' });
   }
 
@@ -67,9 +76,15 @@ export class PresenceApi {
   /** Follows users' statuses without joining any room; resolves with their current statuses. */
   async follow(userIds: string[]): Promise<UserPresence[]> {
     for (const id of userIds) this.followed.add(id);
-    const ack = await this.send({ type: 'presence.follow', userIds });
-    for (const u of ack.users ?? []) this.users.set(u.userId, u);
-    return ack.users ?? [];
+    this.followsInFlight++;
+    try {
+      const ack = await this.send({ type: 'presence.follow', userIds });
+      // An event that arrived meanwhile is newer than the answer: it wins.
+      for (const u of ack.users ?? []) if (!this.freshDuringFollow.has(u.userId)) this.users.set(u.userId, u);
+      return userIds.map((id) => this.users.get(id)).filter((u): u is UserPresence => u !== undefined);
+    } finally {
+      if (--this.followsInFlight === 0) this.freshDuringFollow.clear();
+    }
   }
 
   async unfollow(userIds: string[]): Promise<void> {
@@ -115,6 +130,7 @@ export class PresenceApi {
       case 'presence.user': {
         const { type: _type, ...user } = event;
         this.users.set(user.userId, user);
+        if (this.followsInFlight > 0) this.freshDuringFollow.add(user.userId);
         for (const l of this.listeners.user) l(user);
         break;
       }

@@ -1,4 +1,4 @@
 import { PlatformModule, runService } from '@tandem/platform';
+import { PresenceModule } from './presence.module';
 
-// Not built yet: starts, joins the platform (event bus, health, metrics) and reports healthy.
-runService('presence', (config) => [PlatformModule.forRoot({ service: 'presence', config, presenceStore: true })]);
+runService('presence', (config) => [PlatformModule.forRoot({ service: 'presence', config, presenceStore: true }), PresenceModule.forRoot(config)]);

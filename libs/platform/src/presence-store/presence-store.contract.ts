@@ -62,6 +62,14 @@ export function runPresenceStoreContract(name: string, setup: () => Promise<Pres
       expect(await ctx.store.takeExpired(set)).toEqual([]);
     });
 
+    it('keeps a long-lived member when a shorter-lived one is written after it', async () => {
+      await ctx.store.upsert(set, 'long', 'x', 5_000);
+      await ctx.store.upsert(set, 'short', 'y', 100);
+      await sleep(400);
+      expect((await ctx.store.list(set)).map((m) => m.member)).toEqual(['long']);
+      expect(await ctx.store.takeExpired(set)).toEqual(['short']);
+    });
+
     it('keeps sets apart', async () => {
       await ctx.store.upsert(set, 'a', 'x', 5_000);
       expect(await ctx.store.list(`${set}-other`)).toEqual([]);

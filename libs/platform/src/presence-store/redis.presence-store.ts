@@ -1,6 +1,17 @@
 import Redis from 'ioredis';
 import type { PresenceEntry, PresenceStore } from './presence-store.port';
 
+// Adds or refreshes a member, then extends (never shortens) the keys' own expiry to twice its TTL,
+// so a short-lived member written after a long-lived one cannot take the whole set with it.
+const UPSERT = `
+redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[3])
+local keep = tonumber(ARGV[4])
+for i = 1, 2 do
+  if redis.call('PTTL', KEYS[i]) < keep then redis.call('PEXPIRE', KEYS[i], keep) end
+end
+return 1`;
+
 // Atomically pops the members whose expiry passed, so exactly one caller reports each as gone.
 const TAKE_EXPIRED = `
 local expired = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
@@ -10,25 +21,34 @@ if #expired > 0 then
 end
 return expired`;
 
+interface Scripts {
+  presenceUpsert(zset: string, hash: string, expiresAt: string, member: string, data: string, keepMs: string): Promise<number>;
+  presenceTakeExpired(zset: string, hash: string, now: string): Promise<string[]>;
+}
+
 /**
  * The production presence store on Redis: per set, a sorted set of members scored by expiry time and
- * a hash of their data. Whole keys also expire, so an abandoned set cleans itself up.
+ * a hash of their data. Whole keys also expire (twice the longest TTL written to them), so an
+ * abandoned set cleans itself up.
  */
 export class RedisPresenceStore implements PresenceStore {
-  private readonly redis: Redis;
+  private readonly redis: Redis & Scripts;
 
   constructor(
     url: string,
     private readonly keyPrefix = 'tandem:presence:',
     private readonly now: () => number = Date.now,
   ) {
-    this.redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false });
+    this.redis = new Redis(url, { maxRetriesPerRequest: 3, lazyConnect: false }) as Redis & Scripts;
+    // Defined commands run by EVALSHA: the script text is sent once per connection, not per call.
+    this.redis.defineCommand('presenceUpsert', { numberOfKeys: 2, lua: UPSERT });
+    this.redis.defineCommand('presenceTakeExpired', { numberOfKeys: 2, lua: TAKE_EXPIRED });
   }
 
   async upsert(set: string, member: string, data: string, ttlMs: number): Promise<void> {
     const [z, h] = this.keys(set);
     const expiresAt = this.now() + ttlMs;
-    await this.redis.multi().zadd(z, expiresAt, member).hset(h, member, data).pexpire(z, ttlMs * 2).pexpire(h, ttlMs * 2).exec();
+    await this.redis.presenceUpsert(z, h, String(expiresAt), member, data, String(Math.max(1, Math.ceil(ttlMs * 2))));
   }
 
   async remove(set: string, member: string): Promise<void> {
@@ -54,7 +74,7 @@ export class RedisPresenceStore implements PresenceStore {
 
   async takeExpired(set: string): Promise<string[]> {
     const [z, h] = this.keys(set);
-    const expired = (await this.redis.eval(TAKE_EXPIRED, 2, z, h, String(this.now()))) as string[];
+    const expired = await this.redis.presenceTakeExpired(z, h, String(this.now()));
     return expired.sort();
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Subscription } from '@tandem/platform';
-import { randomBytes } from 'node:crypto';
+import { gatewayGroup } from '../events/gateway-group';
 import { AccessService } from './access.service';
 
 /**
@@ -11,7 +11,6 @@ import { AccessService } from './access.service';
 @Injectable()
 export class AclConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private subscription?: Subscription;
-  private readonly groupId = `gateway-acl-${randomBytes(6).toString('hex')}`;
 
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
@@ -22,7 +21,7 @@ export class AclConsumer implements OnApplicationBootstrap, OnApplicationShutdow
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.bus.subscribe({
-      groupId: this.groupId,
+      groupId: gatewayGroup('acl'),
       topics: [TOPICS.acl],
       fromBeginning: false,
       handleBatch: async ({ records }) => {

@@ -2,10 +2,12 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { TOPICS, roomOf } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Subscription } from '@tandem/platform';
 import { RoomEmitterRepository } from './room-emitter.repository';
+import { gatewayGroup } from './gateway-group';
 
 /**
- * Turns `docs.events.v1` into room emits. All gateways share the `gateway` group, so each event is
- * emitted once, by one gateway, and the Socket.IO Redis adapter carries it to sockets on the others.
+ * Turns `docs.events.v1` into emits to this gateway's sockets. Each gateway reads every event in a
+ * consumer group of its own: were they to share one, a crashed gateway's partitions would wait for
+ * its Kafka session to time out and stall deliveries for everyone meanwhile.
  */
 @Injectable()
 export class DocsEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -20,7 +22,7 @@ export class DocsEventsConsumer implements OnApplicationBootstrap, OnApplication
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.bus.subscribe({
-      groupId: 'gateway',
+      groupId: gatewayGroup('docs'),
       topics: [TOPICS.docsEvents],
       handleBatch: async ({ records }) => {
         for (const { event } of records) {

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import type { ServerEvent, ServerToClientEvents } from '@tandem/contracts';
 import type { Server, Socket } from 'socket.io';
 
-/** The Socket.IO side of the gateway: emits to rooms (through the Redis adapter when several gateways share rooms) and finds this process's sockets. */
+/**
+ * The Socket.IO side of the gateway: emits Kafka events to this process's sockets in a room, and
+ * finds them. Every gateway reads every event (in consumer groups of its own) and emits locally, so a
+ * crashed gateway never holds up the others' deliveries; the Redis adapter carries only what starts
+ * at a socket (cursors).
+ */
 @Injectable()
 export class RoomEmitterRepository {
   private server?: Server<object, ServerToClientEvents>;
@@ -12,7 +17,7 @@ export class RoomEmitterRepository {
   }
 
   emit(room: string, event: ServerEvent): void {
-    this.require().to(room).emit('event', event);
+    this.require().local.to(room).emit('event', event);
   }
 
   /** Sockets of this gateway process in `room` (other gateways handle their own). */

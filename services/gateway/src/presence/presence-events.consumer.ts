@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ResourceKind, ResourceRef, TOPICS, roomOf, userStatusRoom } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Subscription } from '@tandem/platform';
+import { gatewayGroup } from '../events/gateway-group';
 import { RoomEmitterRepository } from '../events/room-emitter.repository';
 
 /** `doc:plans` → `{ kind: 'doc', id: 'plans' }`, or null for a kind this gateway does not know. */
@@ -11,9 +12,9 @@ export function resourceOfRoom(room: string): ResourceRef | null {
 }
 
 /**
- * Turns `presence.events.v1` into emits: rosters and typing to the resource's room, user statuses to
- * the room of that user's followers. One gateway of the `gateway-presence` group emits each event;
- * the Redis adapter carries it to sockets on the others.
+ * Turns `presence.events.v1` into emits to this gateway's sockets: rosters and typing to the
+ * resource's room, user statuses to the room of that user's followers. Every gateway reads every
+ * event in a group of its own (see `DocsEventsConsumer` for why).
  */
 @Injectable()
 export class PresenceEventsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -28,7 +29,7 @@ export class PresenceEventsConsumer implements OnApplicationBootstrap, OnApplica
 
   async onApplicationBootstrap(): Promise<void> {
     this.subscription = await this.bus.subscribe({
-      groupId: 'gateway-presence',
+      groupId: gatewayGroup('presence'),
       topics: [TOPICS.presenceEvents],
       handleBatch: async ({ records }) => {
         for (const { event } of records) {
