@@ -255,7 +255,7 @@ export class TandemClient {
       case 'presence.user':
       case 'presence.roster':
       case 'presence.typing':
-      case 'presence.cursor':
+      case 'presence.cursors':
         this.presence.dispatch(event);
         break;
       case 'protocol.error':

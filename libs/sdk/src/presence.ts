@@ -115,6 +115,7 @@ export class PresenceApi {
     return add(this.listeners.typing, docId, listener);
   }
 
+  /** Calls `listener` with each cursor update in the document (your own included: filter by userId). */
   onCursor(docId: string, listener: Listener<Cursor>): () => void {
     return add(this.listeners.cursor, docId, listener);
   }
@@ -141,8 +142,8 @@ export class PresenceApi {
       case 'presence.typing':
         for (const l of this.listeners.typing.get(event.resource.id) ?? []) l(event.typing);
         break;
-      case 'presence.cursor':
-        for (const l of this.listeners.cursor.get(event.resource.id) ?? []) l({ userId: event.userId, name: event.name, cursor: event.cursor });
+      case 'presence.cursors':
+        for (const cursor of event.cursors) for (const l of this.listeners.cursor.get(event.resource.id) ?? []) l(cursor);
         break;
     }
   }

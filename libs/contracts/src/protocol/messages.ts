@@ -80,8 +80,8 @@ export type ServerEvent =
   | { type: 'presence.roster'; resource: ResourceRef; members: PresenceMember[] }
   /** Who is typing or editing in the resource (or one thread of it) now. */
   | { type: 'presence.typing'; resource: ResourceRef; thread: string | null; typing: Array<{ userId: string; name: string; kind: 'typing' | 'editing' }> }
-  /** Where another user's cursor is (at most ~20 per second per user; may be dropped). */
-  | { type: 'presence.cursor'; resource: ResourceRef; userId: string; name: string; cursor: CursorPosition }
+  /** Where users' cursors are: one batch per room every 50 ms, each user's latest position once (may be dropped). */
+  | { type: 'presence.cursors'; resource: ResourceRef; cursors: Array<{ userId: string; name: string; cursor: CursorPosition }> }
   /** A followed user's status changed. */
   | ({ type: 'presence.user' } & UserPresence)
   /** A message without an acknowledgement callback was refused; `event` names it. */

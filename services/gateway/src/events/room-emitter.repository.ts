@@ -20,6 +20,11 @@ export class RoomEmitterRepository {
     this.require().local.to(room).emit('event', event);
   }
 
+  /** Emits to every socket in `room` on every gateway (Redis adapter), droppable under load. */
+  broadcastVolatile(room: string, event: ServerEvent): void {
+    this.require().volatile.to(room).emit('event', event);
+  }
+
   /** Sockets of this gateway process in `room` (other gateways handle their own). */
   localSocketsIn(room: string): Socket[] {
     const server = this.require();

@@ -2,62 +2,53 @@ import { Injectable } from '@nestjs/common';
 import { CursorPosition, ResourceRef, roomOf } from '@tandem/contracts';
 import { Metrics } from '@tandem/platform';
 import { Counter } from 'prom-client';
-import type { Socket } from 'socket.io';
 import type { SocketSession } from '../session/socket-session';
+import { RoomEmitterRepository } from '../events/room-emitter.repository';
 
-/** At most one cursor update per user and resource per this many ms reaches the room. */
+/** Cursors of a room are sent at most once per this many ms: each user's latest position, in one batch. */
 export const CURSOR_INTERVAL_MS = 50;
 
-interface Pending {
-  socket: Socket;
-  session: SocketSession;
+interface RoomBatch {
   resource: ResourceRef;
-  cursor: CursorPosition;
+  cursors: Map<string, { userId: string; name: string; cursor: CursorPosition }>;
+  timer: ReturnType<typeof setTimeout>;
 }
 
 /**
- * Relays cursors and selections straight to the room — never to Kafka, never stored. Per user and
- * resource, latest wins: updates inside the 50 ms window replace each other, and the emit is
- * volatile, so under load cursors are dropped rather than queued in front of edits.
+ * Relays cursors and selections straight to the room — never to Kafka, never stored. Per room, the
+ * updates of a 50 ms window are gathered (each user's latest wins) and sent as one volatile batch: a
+ * reader gets at most 20 packets a second per room however many people move, and under load cursors
+ * are dropped rather than queued in front of edits.
  */
 @Injectable()
 export class CursorRelay {
-  private readonly lastSent = new Map<string, number>();
-  private readonly pending = new Map<string, Pending>();
-  private readonly timers = new Map<string, ReturnType<typeof setTimeout>>();  private readonly dropped: Counter;
+  private readonly rooms = new Map<string, RoomBatch>();
+  private readonly superseded: Counter;
 
-  constructor(metrics: Metrics) {
-    this.dropped = new Counter({ name: 'tandem_cursor_updates_dropped_total', help: 'Cursor updates replaced by a newer one before they were sent', registers: [metrics.registry] });
+  constructor(
+    private readonly emitter: RoomEmitterRepository,
+    metrics: Metrics,
+  ) {
+    this.superseded = new Counter({ name: 'tandem_cursor_updates_dropped_total', help: 'Cursor updates replaced by a newer one of the same user before they were sent', registers: [metrics.registry] });
   }
 
-  move(socket: Socket, session: SocketSession, resource: ResourceRef, cursor: CursorPosition): void {
-    const key = `${session.principal.tenant}/${session.principal.userId}/${resource.kind}:${resource.id}`;
-    if (this.pending.has(key)) this.dropped.inc();
-    this.pending.set(key, { socket, session, resource, cursor });
-    const wait = CURSOR_INTERVAL_MS - (Date.now() - (this.lastSent.get(key) ?? 0));
-    if (wait <= 0) this.flush(key);
-    else if (!this.timers.has(key)) this.timers.set(key, setTimeout(() => this.flush(key), wait));
-  }
-
-  /** Forgets a user's pending cursors (their last socket disconnected). */
-  forget(session: SocketSession): void {
-    const prefix = `${session.principal.tenant}/${session.principal.userId}/`;
-    for (const key of [...this.lastSent.keys()]) {
-      if (!key.startsWith(prefix)) continue;
-      this.lastSent.delete(key);
-      this.pending.delete(key);
-      clearTimeout(this.timers.get(key));
-      this.timers.delete(key);
+  move(session: SocketSession, resource: ResourceRef, cursor: CursorPosition): void {
+    const { tenant, userId, name } = session.principal;
+    const room = roomOf(tenant, resource);
+    let batch = this.rooms.get(room);
+    if (!batch) {
+      const timer = setTimeout(() => this.flush(room), CURSOR_INTERVAL_MS);
+      this.rooms.set(room, (batch = { resource, cursors: new Map(), timer }));
     }
+    if (batch.cursors.has(userId)) this.superseded.inc();
+    batch.cursors.set(userId, { userId, name, cursor });
   }
 
-  private flush(key: string): void {
-    this.timers.delete(key);
-    const p = this.pending.get(key);
-    this.pending.delete(key);
-    if (!p) return;
-    this.lastSent.set(key, Date.now());
-    const { principal } = p.session;
-    p.socket.to(roomOf(principal.tenant, p.resource)).volatile.emit('event', { type: 'presence.cursor', resource: p.resource, userId: principal.userId, name: principal.name, cursor: p.cursor });
+  private flush(room: string): void {
+    const batch = this.rooms.get(room);
+    this.rooms.delete(room);
+    if (!batch || batch.cursors.size === 0) return;
+    // Through the Redis adapter: readers of this room on other gateways get it too.
+    this.emitter.broadcastVolatile(room, { type: 'presence.cursors', resource: batch.resource, cursors: [...batch.cursors.values()] });
   }
 }

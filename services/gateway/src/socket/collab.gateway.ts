@@ -9,7 +9,6 @@ import { z } from 'zod';
 import { AuthService } from '../auth/auth.service';
 import { RoomEmitterRepository } from '../events/room-emitter.repository';
 import { LimitsService } from '../limits/limits.service';
-import { CursorRelay } from '../presence/cursor-relay';
 import { PresenceReporter } from '../presence/presence-reporter';
 import { GatewayPresenceService } from '../presence/presence.service';
 import { SessionService } from '../session/session.service';
@@ -41,7 +40,6 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly limits: LimitsService,
     private readonly presence: GatewayPresenceService,
     private readonly reporter: PresenceReporter,
-    private readonly cursors: CursorRelay,
     private readonly rooms: RoomEmitterRepository,
     private readonly metrics: Metrics,
     @Inject(CONFIG) private readonly config: Config,
@@ -104,7 +102,6 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     this.metrics.socketConnections.dec();
     this.sessions.clear(session);
     this.limits.disconnect(session.principal, socket.id);
-    this.cursors.forget(session);
     void this.reporter.disconnected(socket.id, session);
   }
 
