@@ -46,5 +46,5 @@ describe('the counter page in Chromium', () => {
 });
 
 async function expectValue(page: Page, value: string): Promise<void> {
-  await page.waitForFunction((v) => document.getElementById('value')?.textContent === v, value, { timeout: 15_000 });
+  await page.waitForFunction((v) => document.getElementById('value')?.textContent === v, value, { timeout: 30_000 });
 }

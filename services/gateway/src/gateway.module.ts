@@ -27,8 +27,9 @@ import { WebAssets } from './web/web-assets';
 /** The secret that signs share links: LINK_SECRET, else the HS256 token secret. */
 function linkSecretOf(options: GatewayOptions): string {
   const secret = options.config.LINK_SECRET ?? options.config.JWT_SECRET ?? options.jwtSecret;
-  if (!secret) throw new Error('share links need LINK_SECRET (or JWT_SECRET) when tokens are verified with JWKS_URL; set it and start again.');
-  return secret;
+  if (secret) return secret;
+  if (!options.config.JWKS_URL) throw new Error('The gateway needs JWT_SECRET (HS256) or JWKS_URL to verify tokens; set one and start again.');
+  throw new Error('share links need LINK_SECRET when tokens are verified with JWKS_URL; set it and start again.');
 }
 
 /** The gateway: sockets, rooms, commands into Kafka and events out to rooms. No domain state. */
