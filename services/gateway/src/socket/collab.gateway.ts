@@ -88,7 +88,15 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
         typeof event !== 'string' || !EVENTS.has(event)
           ? { code: 'INVALID_MESSAGE', message: `unknown message "${String(event).slice(0, 64)}"; send one of ${[...EVENTS].join(', ')}` }
           : this.limits.admit(session.principal, socket.id, args);
-      if (!refusal) return next();
+      if (!refusal) {
+        // A message without an acknowledgement still gets its refusal: as a protocol.error event.
+        if (typeof args.at(-1) !== 'function') {
+          (packet as unknown[]).push((result?: { ok?: boolean; error?: ProtocolError }) => {
+            if (result && result.ok === false && result.error) socket.emit('event', { type: 'protocol.error', event: String(event), error: result.error });
+          });
+        }
+        return next();
+      }
       this.metrics.messagesIn.inc({ type: typeof event === 'string' && EVENTS.has(event) ? event : 'unknown', outcome: refusal.code.toLowerCase() });
       const ack = args.at(-1);
       if (typeof ack === 'function') ack({ ok: false, error: refusal });
