@@ -85,6 +85,13 @@ export function runEventBusContract(name: string, setup: () => Promise<EventBusC
       }
     }, timeoutMs);
 
+    it('keeps the call order of concurrent publishes to one key, and acknowledges each', async () => {
+      const { seen } = await collect(ctx.bus, uniqueId('g'));
+      const records = Array.from({ length: 60 }, (_, i) => incrementRecord(tenant, 'burst', i + 1));
+      await Promise.all(records.map((r) => ctx.bus.publish(topic, [r])));
+      await eventually(() => expect(seen.map(byOf)).toEqual(records.map((r) => r.event.data.by)), timeoutMs);
+    }, timeoutMs);
+
     it('splits a group between its members and gives every group every record', async () => {
       const group = uniqueId('g');
       const a = await collect(ctx.bus, group);

@@ -1,5 +1,5 @@
 import { COMPACTED_TOPICS, TopicName } from '@tandem/contracts';
-import { Admin, Consumer, IHeaders, Kafka, logLevel, Producer } from 'kafkajs';
+import { Admin, Consumer, IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
 import type { Logger } from '../observability/logger';
 import type { ConsumedRecord, EventBus, PublishRecord, SubscribeOptions, Subscription } from './event-bus.port';
 import { decodeRecord, encodeRecords } from './records';
@@ -34,6 +34,9 @@ export class KafkaEventBus implements EventBus {
   private producerConnecting?: Promise<Producer>;
   private readonly consumers = new Set<Consumer>();
   private readonly partitions: number;
+  /** Publishes waiting for the request in flight; they go out together in the next one. */
+  private queue: Array<{ topic: string; messages: Message[]; resolve: () => void; reject: (e: unknown) => void }> = [];
+  private sending = false;
 
   constructor(private readonly options: KafkaEventBusOptions) {
     this.partitions = options.partitions ?? 6;
@@ -78,8 +81,38 @@ export class KafkaEventBus implements EventBus {
   async publish<T extends TopicName>(topic: T, records: readonly PublishRecord<T>[]): Promise<void> {
     const wire = encodeRecords(topic, records);
     if (wire.length === 0) return;
-    const producer = await this.connectProducer();
-    await producer.send({ topic, acks: -1, messages: wire.map((r) => ({ key: r.key, value: r.value, headers: r.headers })) });
+    const messages = wire.map((r) => ({ key: r.key, value: r.value, headers: r.headers }));
+    await new Promise<void>((resolve, reject) => {
+      this.queue.push({ topic, messages, resolve, reject });
+      void this.drain();
+    });
+  }
+
+  /**
+   * Sends queued publishes, everything queued so far in one request (the idempotent producer allows
+   * one request in flight): a burst of publishes waits about one round trip, not one per publish.
+   * Order is kept, so per-key order holds.
+   */
+  private async drain(): Promise<void> {
+    if (this.sending) return;
+    this.sending = true;
+    try {
+      while (this.queue.length > 0) {
+        const batch = this.queue;
+        this.queue = [];
+        const byTopic = new Map<string, Message[]>();
+        for (const item of batch) byTopic.set(item.topic, [...(byTopic.get(item.topic) ?? []), ...item.messages]);
+        try {
+          const producer = await this.connectProducer();
+          await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          for (const item of batch) item.resolve();
+        } catch (error) {
+          for (const item of batch) item.reject(error);
+        }
+      }
+    } finally {
+      this.sending = false;
+    }
   }
 
   async subscribe<T extends TopicName>(options: SubscribeOptions<T>): Promise<Subscription> {
