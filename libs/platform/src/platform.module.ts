@@ -1,6 +1,6 @@
 import { DynamicModule, Global, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { join, resolve } from 'node:path';
-import { EVENT_BUS, EventBus } from './bus/event-bus.port';
+import { EVENT_BUS, EventBus, InvalidRecord } from './bus/event-bus.port';
 import { KafkaEventBus } from './bus/kafka.event-bus';
 import { MemoryEventBus } from './bus/memory.event-bus';
 import { Config } from './config/config';
@@ -25,10 +25,18 @@ export interface PlatformOptions {
   presenceStore?: boolean;
 }
 
-/** Creates the event bus the configuration asks for: Kafka if `KAFKA_BROKERS` is set, else in-process on disk. */
-export function createEventBus(config: Config, logger: Logger, clientId: string): EventBus {
-  if (config.KAFKA_BROKERS) return new KafkaEventBus({ brokers: config.KAFKA_BROKERS, clientId, partitions: config.KAFKA_PARTITIONS, logger });
-  return new MemoryEventBus({ dataDir: resolve(config.DATA_DIR), logger });
+/**
+ * Creates the event bus the configuration asks for: Kafka if `KAFKA_BROKERS` is set, else in-process
+ * on disk. Records that fail validation are counted (`tandem_bus_invalid_records_total`) and logged
+ * here, once for every consumer of the process.
+ */
+export function createEventBus(config: Config, logger: Logger, metrics: Metrics, clientId: string): EventBus {
+  const reportInvalid = (record: InvalidRecord) => {
+    metrics.invalidRecords.inc({ topic: record.topic });
+    logger.error({ err: record.error, topic: record.topic, partition: record.partition, offset: record.offset }, 'skipped an invalid record');
+  };
+  if (config.KAFKA_BROKERS) return new KafkaEventBus({ brokers: config.KAFKA_BROKERS, clientId, partitions: config.KAFKA_PARTITIONS, logger, reportInvalid });
+  return new MemoryEventBus({ dataDir: resolve(config.DATA_DIR), logger, reportInvalid });
 }
 
 export function createObjectStore(config: Config): ObjectStore {
@@ -66,7 +74,7 @@ export class PlatformModule {
     const logger = createLogger({ name: service, level: config.LOG_LEVEL });
     const metrics = new Metrics(service);
     const readiness = new Readiness();
-    const bus = createEventBus(config, logger, `${config.KAFKA_CLIENT_ID}-${service}`);
+    const bus = createEventBus(config, logger, metrics, `${config.KAFKA_CLIENT_ID}-${service}`);
     readiness.add('event-bus', () => bus.checkReady());
     const providers: Provider[] = [
       { provide: SERVICE_NAME, useValue: service },

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS } from '@tandem/contracts';
-import { ConsumedRecord, ConsumedRecordOf, EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Subscription } from '@tandem/platform';
+import { ConsumedRecord, ConsumedRecordOf, EVENT_BUS, EventBus, LOGGER, Logger, Subscription } from '@tandem/platform';
 import { ACL_COMMAND_TYPES, AclCommand } from './acl/acl.rules';
 import { AclService } from './acl/acl.service';
 import { CounterService } from './counter/counter.service';
@@ -20,7 +20,6 @@ export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicati
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly metrics: Metrics,
     private readonly counters: CounterService,
     private readonly acls: AclService,
   ) {}
@@ -31,10 +30,6 @@ export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicati
       topics: [TOPICS.docsCommands],
       fromBeginning: true,
       handleBatch: (batch) => this.handle(batch.records),
-      onInvalid: (record) => {
-        this.metrics.invalidRecords.inc({ topic: record.topic });
-        this.logger.error({ err: record.error, topic: record.topic, partition: record.partition, offset: record.offset }, 'skipped an invalid command');
-      },
     });
     this.logger.info('consuming docs.commands.v1');
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS } from '@tandem/contracts';
-import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Subscription } from '@tandem/platform';
+import { EVENT_BUS, EventBus, LOGGER, Logger, Subscription } from '@tandem/platform';
 import { PresenceService } from './presence.service';
 
 /**
@@ -14,7 +14,6 @@ export class PresenceCommandsConsumer implements OnApplicationBootstrap, OnAppli
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly metrics: Metrics,
     private readonly presence: PresenceService,
   ) {}
 
@@ -24,10 +23,6 @@ export class PresenceCommandsConsumer implements OnApplicationBootstrap, OnAppli
       topics: [TOPICS.presenceCommands],
       fromBeginning: false,
       handleBatch: (batch) => this.presence.apply(batch.records.map((r) => r.event)),
-      onInvalid: (record) => {
-        this.metrics.invalidRecords.inc({ topic: record.topic });
-        this.logger.error({ err: record.error, topic: record.topic, partition: record.partition, offset: record.offset }, 'skipped an invalid command');
-      },
     });
     this.logger.info('consuming presence.commands.v1');
   }

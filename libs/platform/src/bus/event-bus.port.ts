@@ -45,7 +45,7 @@ export interface SubscribeOptions<T extends TopicName> {
    * (at-least-once), so handlers must be idempotent.
    */
   handleBatch(batch: ConsumedBatch<T>): Promise<void>;
-  /** Called for each record that fails validation; defaults to logging it. */
+  /** Called for each record that fails validation; defaults to the bus's own reporter (count and log). */
   onInvalid?(record: InvalidRecord): Promise<void> | void;
 }
 

@@ -1,7 +1,7 @@
 import { COMPACTED_TOPICS, TopicName } from '@tandem/contracts';
 import { Admin, Consumer, IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
 import type { Logger } from '../observability/logger';
-import type { ConsumedRecord, EventBus, PublishRecord, SubscribeOptions, Subscription } from './event-bus.port';
+import type { ConsumedRecord, EventBus, InvalidRecord, PublishRecord, SubscribeOptions, Subscription } from './event-bus.port';
 import { decodeRecord, encodeRecords } from './records';
 
 export interface KafkaEventBusOptions {
@@ -12,6 +12,8 @@ export interface KafkaEventBusOptions {
   logger: Logger;
   /** How long `subscribe` waits for the consumer to join its group. */
   joinTimeoutMs?: number;
+  /** Reports records that fail validation, for subscriptions without their own `onInvalid`. */
+  reportInvalid?: (record: InvalidRecord) => void;
 }
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string | undefined> {
@@ -145,6 +147,7 @@ export class KafkaEventBus implements EventBus {
           const decoded = decodeRecord(topic, batch.partition, message.offset, message.key?.toString() ?? null, headersToStrings(message.headers), message.value);
           if ('record' in decoded) records.push(decoded.record);
           else if (options.onInvalid) await options.onInvalid(decoded.invalid);
+          else if (this.options.reportInvalid) this.options.reportInvalid(decoded.invalid);
           else this.options.logger.error({ err: decoded.invalid.error, topic, offset: message.offset }, 'skipped an invalid record');
         }
         if (!isRunning() || isStale()) return;

@@ -54,4 +54,16 @@ describe(MemoryEventBus.name, () => {
     await second.close();
     rmSync(dir, { recursive: true, force: true });
   });
+
+  it('reports invalid records of subscriptions without their own handler to the bus reporter', async () => {
+    const reported: string[] = [];
+    const bus = new MemoryEventBus({ reportInvalid: (r) => reported.push(r.offset) });
+    const seen: number[] = [];
+    await bus.subscribe({ groupId: 'g', topics: [TOPICS.docsCommands], fromBeginning: true, handleBatch: async (b) => void seen.push(b.records.length) });
+    bus.appendRaw(TOPICS.docsCommands, { key: 't1/d', headers: { ce_type: 'nonsense' }, value: Buffer.from('{}') });
+    await bus.publish(TOPICS.docsCommands, [incrementRecord('t1', 'd', 1)]);
+    await eventually(() => expect(seen).toEqual([1]));
+    expect(reported).toHaveLength(1);
+    await bus.close();
+  });
 });

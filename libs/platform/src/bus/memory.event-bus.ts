@@ -35,6 +35,8 @@ export interface MemoryEventBusOptions {
   /** Delay before a failed batch is redelivered. */
   retryDelayMs?: number;
   logger?: Logger;
+  /** Reports records that fail validation, for subscriptions without their own `onInvalid`. */
+  reportInvalid?: (record: InvalidRecord) => void;
 }
 
 const tp = (topic: string, partition: number) => `${topic}#${partition}`;
@@ -169,6 +171,7 @@ export class MemoryEventBus implements EventBus {
 
   private async reportInvalid(member: Member, invalid: InvalidRecord): Promise<void> {
     if (member.options.onInvalid) await member.options.onInvalid(invalid);
+    else if (this.options.reportInvalid) this.options.reportInvalid(invalid);
     else this.options.logger?.error({ err: invalid.error, topic: invalid.topic, offset: invalid.offset }, 'skipped an invalid record');
   }
 

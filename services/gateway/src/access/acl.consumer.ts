@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS } from '@tandem/contracts';
-import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Subscription } from '@tandem/platform';
+import { EVENT_BUS, EventBus, Subscription } from '@tandem/platform';
 import { gatewayGroup } from '../events/gateway-group';
 import { AccessService } from './access.service';
 
@@ -14,8 +14,6 @@ export class AclConsumer implements OnApplicationBootstrap, OnApplicationShutdow
 
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
-    @Inject(LOGGER) private readonly logger: Logger,
-    private readonly metrics: Metrics,
     private readonly access: AccessService,
   ) {}
 
@@ -26,10 +24,6 @@ export class AclConsumer implements OnApplicationBootstrap, OnApplicationShutdow
       fromBeginning: false,
       handleBatch: async ({ records }) => {
         for (const { event } of records) this.access.onAclChanged(event.tenant, event.data, Date.parse(event.time));
-      },
-      onInvalid: (record) => {
-        this.metrics.invalidRecords.inc({ topic: record.topic });
-        this.logger.error({ err: record.error, offset: record.offset }, 'skipped an invalid ACL event');
       },
     });
   }

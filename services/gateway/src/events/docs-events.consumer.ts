@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS, roomOf } from '@tandem/contracts';
-import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Subscription } from '@tandem/platform';
+import { EVENT_BUS, EventBus, Metrics, Subscription } from '@tandem/platform';
 import { RoomEmitterRepository } from './room-emitter.repository';
 import { gatewayGroup } from './gateway-group';
 
@@ -15,7 +15,6 @@ export class DocsEventsConsumer implements OnApplicationBootstrap, OnApplication
 
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
-    @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly rooms: RoomEmitterRepository,
   ) {}
@@ -30,10 +29,6 @@ export class DocsEventsConsumer implements OnApplicationBootstrap, OnApplication
           this.metrics.messagesOut.inc({ type: 'doc.counter.changed' });
           this.metrics.fanoutLatency.observe({ type: 'doc.counter.changed' }, (Date.now() - Date.parse(event.time)) / 1000);
         }
-      },
-      onInvalid: (record) => {
-        this.metrics.invalidRecords.inc({ topic: record.topic });
-        this.logger.error({ err: record.error, offset: record.offset }, 'skipped an invalid docs event');
       },
     });
   }

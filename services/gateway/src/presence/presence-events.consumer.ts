@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ResourceKind, ResourceRef, TOPICS, roomOf, userStatusRoom } from '@tandem/contracts';
-import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Subscription } from '@tandem/platform';
+import { EVENT_BUS, EventBus, Metrics, Subscription } from '@tandem/platform';
 import { gatewayGroup } from '../events/gateway-group';
 import { RoomEmitterRepository } from '../events/room-emitter.repository';
 
@@ -22,7 +22,6 @@ export class PresenceEventsConsumer implements OnApplicationBootstrap, OnApplica
 
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
-    @Inject(LOGGER) private readonly logger: Logger,
     private readonly metrics: Metrics,
     private readonly rooms: RoomEmitterRepository,
   ) {}
@@ -50,10 +49,6 @@ export class PresenceEventsConsumer implements OnApplicationBootstrap, OnApplica
           }
           this.metrics.messagesOut.inc({ type: event.type });
         }
-      },
-      onInvalid: (record) => {
-        this.metrics.invalidRecords.inc({ topic: record.topic });
-        this.logger.error({ err: record.error, offset: record.offset }, 'skipped an invalid presence event');
       },
     });
   }
