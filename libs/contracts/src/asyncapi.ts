@@ -7,8 +7,8 @@ import { TOPICS, TopicName } from './topics';
 const TOPIC_ROLES: Record<TopicName, { action: 'send' | 'receive'; description: string }> = {
   [TOPICS.docsCommands]: { action: 'send', description: 'Commands on documents, keyed by tenant/document id. Written by the gateway, read by the docs service.' },
   [TOPICS.docsEvents]: { action: 'send', description: 'What happened to documents, keyed by tenant/document id. Written by the docs service; read by the gateway and partners.' },
-  [TOPICS.chatCommands]: { action: 'send', description: 'Chat commands, keyed by tenant/channel id.' },
-  [TOPICS.chatEvents]: { action: 'send', description: 'Chat events, keyed by tenant/channel id; read by the gateway, notifications and partners.' },
+  [TOPICS.chatCommands]: { action: 'send', description: 'Chat commands (channels, members, messages, reactions, pins, read markers, thread follows), keyed by tenant/channel id. Written by the gateway, read by the chat service.' },
+  [TOPICS.chatEvents]: { action: 'send', description: 'What happened in chat, keyed by tenant/channel id. Stream events carry the channel\'s gapless sequence number `seq`; read markers, thread follows and rejections are per user. Written by the chat service; read by the gateway, notifications and partners.' },
   [TOPICS.presenceCommands]: { action: 'send', description: 'Connections, heartbeats, room joins, statuses and typing, keyed by tenant/user:<id>. Written by gateways, read by the presence service.' },
   [TOPICS.presenceEvents]: { action: 'send', description: 'User statuses (keyed by tenant/user:<id>), room rosters and typing (keyed by tenant/<room>). Written by the presence service, read by gateways.' },
   [TOPICS.filesCommands]: { action: 'send', description: 'File commands, keyed by tenant/file id.' },

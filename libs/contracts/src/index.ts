@@ -6,5 +6,7 @@ export * from './events/catalog';
 export * from './events/docs.events';
 export * from './events/acl.events';
 export * from './events/presence.events';
+export * from './events/chat.events';
+export * from './protocol/chat.messages';
 export * from './protocol/messages';
 export * from './asyncapi';

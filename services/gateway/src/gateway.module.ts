@@ -8,6 +8,11 @@ import { AclAdminController } from './admin/acl-admin.controller';
 import { AclAdminService } from './admin/acl-admin.service';
 import { HttpAuthGuard } from './admin/http-auth.guard';
 import { AuthService } from './auth/auth.service';
+import { ChatAccessCache } from './chat/chat-access.cache';
+import { ChatEventsConsumer } from './chat/chat-events.consumer';
+import { ChatReadRepository } from './chat/chat-read.repository';
+import { ChatController } from './chat/chat.controller';
+import { GatewayChatService } from './chat/chat.service';
 import { LimitsService } from './limits/limits.service';
 import { SessionService } from './session/session.service';
 import { CursorRelay } from './presence/cursor-relay';
@@ -38,7 +43,7 @@ export class GatewayModule {
   static forRoot(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: options.devSignIn ? [AclAdminController, DevSignInController] : [AclAdminController],
+      controllers: options.devSignIn ? [AclAdminController, ChatController, DevSignInController] : [AclAdminController, ChatController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         { provide: SHARE_LINKS, useValue: new ShareLinks(linkSecretOf(options)) },
@@ -61,6 +66,10 @@ export class GatewayModule {
         CollabService,
         CollabGateway,
         DocsEventsConsumer,
+        ChatReadRepository,
+        ChatAccessCache,
+        GatewayChatService,
+        ChatEventsConsumer,
         WebAssets,
       ],
     };

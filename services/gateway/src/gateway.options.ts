@@ -11,6 +11,8 @@ export interface GatewayOptions {
   docsUrl: () => string;
   /** Base URL of the presence service's reads; defaults to `PRESENCE_URL`. */
   presenceUrl: () => string;
+  /** Base URL of the chat service's reads; defaults to `CHAT_URL`. */
+  chatUrl?: () => string;
   /** Directory of the built web app to serve at `/`, if any. */
   webRoot?: string;
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TOPICS, TopicName } from '../topics';
 import { AclEventSchemas } from './acl.events';
+import { ChatCommandSchemas, ChatEventSchemas } from './chat.events';
 import { DocsCommandSchemas, DocsEventSchemas } from './docs.events';
 import { PresenceCommandSchemas, PresenceEventSchemas } from './presence.events';
 
@@ -12,8 +13,8 @@ import { PresenceCommandSchemas, PresenceEventSchemas } from './presence.events'
 export const EVENT_CATALOG = {
   [TOPICS.docsCommands]: DocsCommandSchemas,
   [TOPICS.docsEvents]: DocsEventSchemas,
-  [TOPICS.chatCommands]: {},
-  [TOPICS.chatEvents]: {},
+  [TOPICS.chatCommands]: ChatCommandSchemas,
+  [TOPICS.chatEvents]: ChatEventSchemas,
   [TOPICS.presenceCommands]: PresenceCommandSchemas,
   [TOPICS.presenceEvents]: PresenceEventSchemas,
   [TOPICS.filesCommands]: {},

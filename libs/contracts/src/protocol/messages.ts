@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CommandId, Id } from '../ids';
 import type { ResourceRole } from '../events/acl.events';
 import { ChosenStatus, PresenceMember, ShownStatus } from '../events/presence.events';
+import { ChatClientCommand, ChatRequest, ChatResponses, ChatServerEvent } from './chat.messages';
 
 /**
  * The client ↔ gateway protocol, carried over Socket.IO. Clients send `join`, `leave` and `command`
@@ -27,7 +28,7 @@ export const CounterIncrementCommand = z
   .strict();
 
 /** Every command a client may send. The gateway acknowledges it only once Kafka has it durably. */
-export const ClientCommand = z.discriminatedUnion('type', [CounterIncrementCommand]);
+export const ClientCommand = z.discriminatedUnion('type', [CounterIncrementCommand, ...ChatClientCommand.options]);
 export type ClientCommand = z.infer<typeof ClientCommand>;
 
 /** A cursor or selection: Automerge cursors for text (`anchor`/`head`), coordinates for canvases. Never stored. */
@@ -85,7 +86,9 @@ export type ServerEvent =
   /** A followed user's status changed. */
   | ({ type: 'presence.user' } & UserPresence)
   /** A message without an acknowledgement callback was refused; `event` names it. */
-  | { type: 'protocol.error'; event: string; error: ProtocolError };
+  | { type: 'protocol.error'; event: string; error: ProtocolError }
+  /** Chat: stream changes, read state, rejected commands (see chat.messages.ts). */
+  | ChatServerEvent;
 
 /** Codes of protocol errors; every failed acknowledgement carries one and a message saying what to do. */
 export type ProtocolErrorCode =
@@ -114,6 +117,8 @@ export interface ClientToServerEvents {
   'auth.refresh'(message: AuthRefreshMessage, ack: (result: Ack<{ expiresAt: number }>) => void): void;
   /** Follow answers with the followed users' current statuses. */
   presence(message: PresenceMessage, ack?: (result: Ack<{ users?: UserPresence[] }>) => void): void;
+  /** Chat reads and channel-room subscriptions; the answer's shape is `ChatResponses[type]`. */
+  chat(message: ChatRequest, ack: (result: Ack<ChatResponses[keyof ChatResponses]>) => void): void;
 }
 
 /** Socket.IO event map, server → client. */

@@ -32,6 +32,10 @@ export const ConfigSchema = z
     DOCS_URL: url(['http', 'https']).optional(),
     /** Base URL of the presence service's reads (gateway → presence). */
     PRESENCE_URL: url(['http', 'https']).optional(),
+    /** Base URL of the chat service's reads (gateway → chat). */
+    CHAT_URL: url(['http', 'https']).optional(),
+    /** Most members a group DM may have (the sender included). */
+    CHAT_MAX_DM_SIZE: z.coerce.number().int().min(2).max(50).default(8),
     /** The URL browsers reach this process at (links such as presigned URLs of the embedded object store). */
     PUBLIC_URL: url(['http', 'https']).optional(),
     /** Signs share-link tokens (HS256); defaults to JWT_SECRET. Required with JWKS_URL if links are used. */

@@ -20,6 +20,11 @@ export class RoomEmitterRepository {
     this.require().local.to(room).emit('event', event);
   }
 
+  /** Emits once to each of this process's sockets in any of `rooms`. */
+  emitToRooms(rooms: string[], event: ServerEvent): void {
+    this.require().local.to(rooms).emit('event', event);
+  }
+
   /** Emits to every socket in `room` on every gateway (Redis adapter), droppable under load. */
   broadcastVolatile(room: string, event: ServerEvent): void {
     this.require().volatile.to(room).emit('event', event);

@@ -1,12 +1,14 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { Ack, AuthRefreshMessage, ClientCommand, CommandAck, JoinAck, JoinMessage, LeaveMessage, PresenceMessage, ProtocolError, UserPresence } from '@tandem/contracts';
+import { Ack, AuthRefreshMessage, ChatRequest, ChatResponses, ClientCommand, CommandAck, JoinAck, JoinMessage, LeaveMessage, PresenceMessage, ProtocolError, UserPresence, chatUserRoom } from '@tandem/contracts';
 import { AuthError, CONFIG, Config, LOGGER, Logger, Metrics } from '@tandem/platform';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
 import type { Server, Socket } from 'socket.io';
 import { z } from 'zod';
 import { AuthService } from '../auth/auth.service';
+import { isChatCommand } from '../chat/chat-commands';
+import { GatewayChatService } from '../chat/chat.service';
 import { RoomEmitterRepository } from '../events/room-emitter.repository';
 import { LimitsService } from '../limits/limits.service';
 import { PresenceReporter } from '../presence/presence-reporter';
@@ -15,7 +17,7 @@ import { SessionService } from '../session/session.service';
 import type { SocketSession } from '../session/socket-session';
 import { CollabService } from './collab.service';
 
-const EVENTS = new Set(['join', 'leave', 'command', 'auth.refresh', 'presence']);
+const EVENTS = new Set(['join', 'leave', 'command', 'auth.refresh', 'presence', 'chat']);
 
 function invalid(error: z.ZodError): { ok: false; error: ProtocolError } {
   return { ok: false, error: { code: 'INVALID_MESSAGE', message: z.prettifyError(error) } };
@@ -42,6 +44,7 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly reporter: PresenceReporter,
     private readonly rooms: RoomEmitterRepository,
     private readonly metrics: Metrics,
+    private readonly chat: GatewayChatService,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -80,6 +83,7 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     if (!session?.principal) return;
     this.metrics.socketConnections.inc();
     this.sessions.watchExpiry(socket, session);
+    void socket.join(chatUserRoom(session.principal.tenant, session.principal.userId));
     const device = (socket.handshake.auth as { device?: unknown }).device;
     void this.reporter.connected(socket.id, session, typeof device === 'string' ? device.slice(0, 64) : null);
     socket.use((packet, next) => {
@@ -136,7 +140,16 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     const message = ClientCommand.safeParse(body);
     this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'unknown', outcome: message.success ? 'ok' : 'invalid' });
     if (!message.success) return invalid(message.error);
-    return this.guard(() => this.collab.command(sessionOf(socket), message.data));
+    const command = message.data;
+    return this.guard(() => (isChatCommand(command) ? this.chat.command(sessionOf(socket), command) : this.collab.command(sessionOf(socket), command)));
+  }
+
+  @SubscribeMessage('chat')
+  async onChat(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<ChatResponses[keyof ChatResponses]>> {
+    const message = ChatRequest.safeParse(body);
+    this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'chat', outcome: message.success ? 'ok' : 'invalid' });
+    if (!message.success) return invalid(message.error);
+    return this.guard(() => this.chat.request(sessionOf(socket), socket, message.data));
   }
 
   @SubscribeMessage('auth.refresh')

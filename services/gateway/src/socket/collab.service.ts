@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ClientCommand, CommandAck, JoinAck, ResourceRef, TOPICS, TopicEvent, aggregateKey, roomOf } from '@tandem/contracts';
+import { ChatClientCommand, ClientCommand, CommandAck, JoinAck, ResourceRef, TOPICS, TopicEvent, aggregateKey, roomOf } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
 import { AccessService } from '../access/access.service';
@@ -62,7 +62,7 @@ export class CollabService {
     await this.presence.left(socketId, session, resource);
   }
 
-  async command(session: SocketSession, command: ClientCommand): Promise<CommandAck> {
+  async command(session: SocketSession, command: Exclude<ClientCommand, ChatClientCommand>): Promise<CommandAck> {
     const { principal } = session;
     switch (command.type) {
       case 'doc.counter.increment': {
