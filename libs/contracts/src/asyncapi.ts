@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { EVENT_CATALOG } from './events/catalog';
 import { EnvelopeSchema } from './envelope';
+import { STATS_EXAMPLES } from './events/stats.events';
 import { TOPICS, TopicName } from './topics';
 
 /** Who writes and who reads each topic (ARCHITECTURE.md), from Tandem's point of view. */
@@ -13,8 +14,9 @@ const TOPIC_ROLES: Record<TopicName, { action: 'send' | 'receive'; description: 
   [TOPICS.presenceEvents]: { action: 'send', description: 'User statuses (keyed by tenant/user:<id>), room rosters and typing (keyed by tenant/<room>). Written by the presence service, read by gateways.' },
   [TOPICS.filesCommands]: { action: 'send', description: 'File commands, keyed by tenant/file id.' },
   [TOPICS.filesEvents]: { action: 'send', description: 'File events, keyed by tenant/file id; read by the gateway, chat, docs and partners.' },
-  [TOPICS.statsIngest]: { action: 'receive', description: 'Match events produced by partner systems and game servers, keyed by tenant/match id.' },
-  [TOPICS.statsEvents]: { action: 'send', description: 'Stats board, leaderboard and player events, keyed by tenant/board or player id.' },
+  [TOPICS.statsIngest]: { action: 'receive', description: 'Match events produced by partner systems and game servers, keyed by tenant/match id. Every event has a CloudEvents id (duplicates are dropped) and a match-local seq; stat values are increments, so delivery order within a match does not matter. Invalid records go to stats.ingest.dlq.v1.' },
+  [TOPICS.statsEvents]: { action: 'send', description: 'Match boards (keyed by tenant/match:<id>), records broken and rank changes (keyed by tenant/player:<id>). Written by the stats service; read by gateways, notifications and partners.' },
+  [TOPICS.statsIngestDlq]: { action: 'send', description: 'Dead letters of stats.ingest.v1: each record that failed validation, with the error and its original headers and value, keyed like the original record. Fix and produce again.' },
   [TOPICS.notificationsEvents]: { action: 'send', description: 'Per-user notifications, keyed by tenant/user id.' },
   [TOPICS.acl]: { action: 'send', description: 'Compacted: the current grants of each resource, keyed by tenant/resource id.' },
 };
@@ -69,6 +71,7 @@ export function buildAsyncApiDocument(version = '1.0.0'): Record<string, unknown
         headers: { $ref: '#/components/schemas/CloudEventHeaders' },
         payload: jsonSchema(schema),
         bindings: { kafka: { key: { type: 'string', description: 'tenant id and aggregate id, joined by "/"' } } },
+        ...(STATS_EXAMPLES[type] ? { examples: [{ name: `${type.split('.').slice(2).join('-')}-example`, payload: STATS_EXAMPLES[type] }] } : {}),
       };
       channelMessages[type] = { $ref: `#/components/messages/${type}` };
     }

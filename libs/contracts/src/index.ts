@@ -8,5 +8,6 @@ export * from './events/acl.events';
 export * from './events/presence.events';
 export * from './events/chat.events';
 export * from './protocol/chat.messages';
+export * from './events/stats.events';
 export * from './protocol/messages';
 export * from './asyncapi';

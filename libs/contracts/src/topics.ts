@@ -14,6 +14,8 @@ export const TOPICS = {
   filesEvents: 'files.events.v1',
   statsIngest: 'stats.ingest.v1',
   statsEvents: 'stats.events.v1',
+  /** Records of stats.ingest.v1 that failed validation, with the error (dead letters). */
+  statsIngestDlq: 'stats.ingest.dlq.v1',
   notificationsEvents: 'notifications.events.v1',
   acl: 'acl.v1',
 } as const;

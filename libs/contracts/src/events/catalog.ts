@@ -4,6 +4,7 @@ import { AclEventSchemas } from './acl.events';
 import { ChatCommandSchemas, ChatEventSchemas } from './chat.events';
 import { DocsCommandSchemas, DocsEventSchemas } from './docs.events';
 import { PresenceCommandSchemas, PresenceEventSchemas } from './presence.events';
+import { StatsDeadLetterSchemas, StatsEventSchemas, StatsIngestSchemas } from './stats.events';
 
 /**
  * The schema of every event type, per topic. A topic lists exactly the CloudEvents `type`s it may
@@ -19,8 +20,9 @@ export const EVENT_CATALOG = {
   [TOPICS.presenceEvents]: PresenceEventSchemas,
   [TOPICS.filesCommands]: {},
   [TOPICS.filesEvents]: {},
-  [TOPICS.statsIngest]: {},
-  [TOPICS.statsEvents]: {},
+  [TOPICS.statsIngest]: StatsIngestSchemas,
+  [TOPICS.statsEvents]: StatsEventSchemas,
+  [TOPICS.statsIngestDlq]: StatsDeadLetterSchemas,
   [TOPICS.notificationsEvents]: {},
   [TOPICS.acl]: AclEventSchemas,
 } as const satisfies Record<TopicName, Record<string, z.ZodType>>;

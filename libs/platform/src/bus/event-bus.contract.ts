@@ -146,6 +146,16 @@ export function runEventBusContract(name: string, setup: () => Promise<EventBusC
       await eventually(() => expect(seen).toHaveLength(1), timeoutMs);
       expect(invalid).toHaveLength(1);
       expect(invalid[0].error).toBeInstanceOf(ContractError);
+      expect(invalid[0].headers?.ce_type).toBe('nonsense');
+      expect(invalid[0].value?.toString()).toBe('{}');
+    }, timeoutMs);
+
+    it('reports end offsets that grow by what was published', async () => {
+      const total = async () => [...(await ctx.bus.endOffsets(topic)).values()].reduce((sum, o) => sum + BigInt(o), 0n);
+      const before = await total();
+      await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-e1'), incrementRecord(tenant, 'doc-e2'), incrementRecord(tenant, 'doc-e3')]);
+      // Other tests may publish meanwhile on a shared cluster, so at least three more.
+      expect((await total()) - before).toBeGreaterThanOrEqual(3n);
     }, timeoutMs);
   });
 }

@@ -32,6 +32,9 @@ export interface InvalidRecord {
   offset: string;
   key: string | null;
   error: Error;
+  /** The record's headers and value exactly as received (for dead-letter topics). */
+  headers?: Record<string, string | undefined>;
+  value?: Buffer | null;
 }
 
 export interface SubscribeOptions<T extends TopicName> {
@@ -69,6 +72,11 @@ export interface EventBus {
   publish<T extends TopicName>(topic: T, records: readonly PublishRecord<T>[]): Promise<void>;
   /** Joins a consumer group; resolves once the consumer is running and has its partitions. */
   subscribe<T extends TopicName>(options: SubscribeOptions<T>): Promise<Subscription>;
+  /**
+   * The offset after the last record of each partition of `topic` (what a reader from the beginning
+   * has to reach to have seen everything published so far): partition → offset, as decimal strings.
+   */
+  endOffsets(topic: TopicName): Promise<Map<number, string>>;
   /** Resolves when the bus can publish (for readiness probes); rejects with the reason otherwise. */
   checkReady(): Promise<void>;
   /** Closes every subscription (gracefully) and the producer. */

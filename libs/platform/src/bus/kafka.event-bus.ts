@@ -169,6 +169,17 @@ export class KafkaEventBus implements EventBus {
     };
   }
 
+  async endOffsets(topic: TopicName): Promise<Map<number, string>> {
+    const admin: Admin = this.kafka.admin();
+    await admin.connect();
+    try {
+      const offsets = await admin.fetchTopicOffsets(topic);
+      return new Map(offsets.map((o) => [o.partition, o.high]));
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
   async checkReady(): Promise<void> {
     await this.connectProducer();
   }

@@ -125,6 +125,12 @@ export class MemoryEventBus implements EventBus {
     };
   }
 
+  async endOffsets(topic: TopicName): Promise<Map<number, string>> {
+    const ends = new Map<number, string>();
+    for (let p = 0; p < this.partitions; p++) ends.set(p, String(this.logOf(topic, p).length));
+    return ends;
+  }
+
   async checkReady(): Promise<void> {
     if (this.closed) throw new Error('event bus is closed');
   }

@@ -31,6 +31,6 @@ export function decodeRecord<T extends TopicName>(
     if (key === null) throw new ContractError('INVALID_EVENT', 'record has no key');
     return { record: { topic, partition, offset, key, event } };
   } catch (error) {
-    return { invalid: { topic, partition, offset, key, error: error as Error } };
+    return { invalid: { topic, partition, offset, key, error: error as Error, headers, value } };
   }
 }
