@@ -9,10 +9,10 @@ module.exports = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   moduleNameMapper: {
     '^@tandem/platform/testing$': path.join(__dirname, 'libs/platform/src/testing/index.ts'),
-    '^@tandem/(contracts|platform|sdk)$': path.join(__dirname, 'libs/$1/src/index.ts'),
+    '^@tandem/(contracts|documents|platform|sdk)$': path.join(__dirname, 'libs/$1/src/index.ts'),
   },
   // ESM-only packages are compiled to CommonJS for Jest (Node itself loads them with require(esm)).
-  transformIgnorePatterns: ['/node_modules/(?!(jose)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(jose|fractional-indexing)/)'],
   moduleFileExtensions: ['ts', 'js', 'json'],
   setupFiles: [path.join(__dirname, 'jest.setup.js')],
 };

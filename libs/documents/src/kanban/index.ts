@@ -1,0 +1,2 @@
+export * from './kanban.ops';
+export * from './kanban.view';

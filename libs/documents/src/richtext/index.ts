@@ -1,0 +1,3 @@
+export * from './richtext.ops';
+export * from './richtext.view';
+export * from './richtext.paste';
