@@ -17,6 +17,8 @@ export * from './auth/token';
 export * from './observability/logger';
 export * from './observability/metrics';
 export * from './observability/tracing';
+export * from './observability/instrumented.event-bus';
+export * from './observability/timed';
 export * from './health/readiness';
 export * from './platform.tokens';
 export * from './platform.module';

@@ -11,6 +11,8 @@ import { MinioObjectStore } from './object-store/minio.object-store';
 import { OBJECT_STORE, ObjectStore } from './object-store/object-store.port';
 import { Logger, createLogger } from './observability/logger';
 import { Metrics } from './observability/metrics';
+import { InstrumentedEventBus } from './observability/instrumented.event-bus';
+import { timed } from './observability/timed';
 import { MemoryPresenceStore } from './presence-store/memory.presence-store';
 import { PRESENCE_STORE, PresenceStore } from './presence-store/presence-store.port';
 import { RedisPresenceStore } from './presence-store/redis.presence-store';
@@ -28,16 +30,24 @@ export interface PlatformOptions {
 /**
  * Creates the event bus the configuration asks for: Kafka if `KAFKA_BROKERS` is set, else in-process
  * on disk. Records that fail validation are counted (`tandem_bus_invalid_records_total`) and logged
- * here, once for every consumer of the process.
+ * here, once for every consumer of the process. Either is wrapped in {@link InstrumentedEventBus}
+ * (bus metrics, consumer lag and trace spans across the Kafka hops).
  */
 export function createEventBus(config: Config, logger: Logger, metrics: Metrics, clientId: string): EventBus {
   const reportInvalid = (record: InvalidRecord) => {
     metrics.invalidRecords.inc({ topic: record.topic });
     logger.error({ err: record.error, topic: record.topic, partition: record.partition, offset: record.offset }, 'skipped an invalid record');
   };
-  if (config.KAFKA_BROKERS) return new KafkaEventBus({ brokers: config.KAFKA_BROKERS, clientId, partitions: config.KAFKA_PARTITIONS, logger, reportInvalid });
-  return new MemoryEventBus({ dataDir: resolve(config.DATA_DIR), logger, reportInvalid });
+  const bus = config.KAFKA_BROKERS
+    ? new KafkaEventBus({ brokers: config.KAFKA_BROKERS, clientId, partitions: config.KAFKA_PARTITIONS, logger, reportInvalid })
+    : new MemoryEventBus({ dataDir: resolve(config.DATA_DIR), logger, reportInvalid });
+  return new InstrumentedEventBus(bus, metrics);
 }
+
+/** Object store operations, timed into `tandem_object_store_seconds` and traced. */
+export const OBJECT_STORE_OPERATIONS = ['put', 'get', 'getRange', 'stat', 'delete', 'presignPut', 'presignGet'] as const;
+/** Presence store operations, timed into `tandem_store_seconds{operation="presence.*"}` and traced. */
+export const PRESENCE_STORE_OPERATIONS = ['upsert', 'remove', 'list', 'takeExpired'] as const;
 
 export function createObjectStore(config: Config): ObjectStore {
   if (config.S3_ENDPOINT) {
@@ -96,7 +106,7 @@ export class PlatformModule {
       providers.push({
         provide: OBJECT_STORE,
         useFactory: async () => {
-          const store = createObjectStore(config);
+          const store = timed(createObjectStore(config), metrics.objectStoreLatency, 'object', OBJECT_STORE_OPERATIONS);
           await store.ensureBucket();
           readiness.add('object-store', () => store.checkReady());
           return store;
@@ -108,7 +118,7 @@ export class PlatformModule {
       providers.push({
         provide: PRESENCE_STORE,
         useFactory: () => {
-          const store = createPresenceStore(config);
+          const store = timed(createPresenceStore(config), metrics.storeLatency, 'presence', PRESENCE_STORE_OPERATIONS);
           readiness.add('presence-store', () => store.checkReady());
           return store;
         },

@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
-import { Config, Readiness, connectMongo } from '@tandem/platform';
+import { Config, Metrics, Readiness, connectMongo, timed } from '@tandem/platform';
 import { join, resolve } from 'node:path';
 import { AclController } from './acl/acl.controller';
 import { AclService } from './acl/acl.service';
@@ -33,11 +33,12 @@ export class DocsModule {
   static forRoot(config: Config): DynamicModule {
     const store: Provider = {
       provide: DOCUMENT_STORE,
-      inject: [Readiness],
-      useFactory: async (readiness: Readiness) => {
+      inject: [Readiness, Metrics],
+      useFactory: async (readiness: Readiness, metrics: Metrics) => {
         const s = await createDocumentStore(config);
         readiness.add('document-store', () => s.checkReady());
-        return s;
+        // Each store call is timed (tandem_store_seconds{operation="docs.*"}) and traced.
+        return timed(s, metrics.storeLatency, 'docs', ['load', 'appendChange', 'saveSnapshot', 'loadAcl', 'saveAcl']);
       },
     };
     return { module: DocsModule, controllers: [CounterController, AclController], providers: [store, DocumentStoreLifecycle, CounterService, AclService, DocsCommandsConsumer] };

@@ -137,6 +137,34 @@ export function runEventBusContract(name: string, setup: () => Promise<EventBusC
       await eventually(() => expect(seen.map(byOf)).toEqual([5]), timeoutMs);
     }, timeoutMs);
 
+    it('reports the lag of a group held up by its handler, and none once it caught up', async () => {
+      const group = uniqueId('g');
+      let release: () => void = () => undefined;
+      let hold = false;
+      const held = new Promise<void>((r) => (release = r));
+      let handled = 0;
+      subscriptions.push(
+        await ctx.bus.subscribe({
+          groupId: group,
+          topics: [topic],
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            if (hold) await held;
+            handled += batch.records.filter((r) => r.event.tenant === tenant).length;
+          },
+        }),
+      );
+      const lagOf = async () => ((await ctx.bus.consumerLag?.()) ?? []).filter((l) => l.group === group).reduce((sum, l) => sum + l.lag, 0);
+      await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-lag', 1)]);
+      await eventually(() => expect(handled).toBe(1), timeoutMs);
+      hold = true;
+      for (let i = 0; i < 3; i++) await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-lag', 1)]);
+      await eventually(async () => expect(await lagOf()).toBeGreaterThanOrEqual(3), timeoutMs, 200);
+      release();
+      await eventually(() => expect(handled).toBe(4), timeoutMs);
+      await eventually(async () => expect(await lagOf()).toBe(0), timeoutMs, 200);
+    }, timeoutMs * 2);
+
     it('skips a malformed record without stopping the stream', async () => {
       const invalid: InvalidRecord[] = [];
       const { seen } = await collect(ctx.bus, uniqueId('g'), { invalid });

@@ -52,6 +52,15 @@ export interface SubscribeOptions<T extends TopicName> {
   onInvalid?(record: InvalidRecord): Promise<void> | void;
 }
 
+/** How far one consumer group is behind on one partition. */
+export interface ConsumerLag {
+  group: string;
+  topic: string;
+  partition: number;
+  /** Records after the group's committed offset (the whole partition if it has committed none). */
+  lag: number;
+}
+
 export interface Subscription {
   /** Stops consuming after the batch in progress, commits what was processed and leaves the group. */
   close(): Promise<void>;
@@ -79,6 +88,8 @@ export interface EventBus {
   endOffsets(topic: TopicName): Promise<Map<number, string>>;
   /** Resolves when the bus can publish (for readiness probes); rejects with the reason otherwise. */
   checkReady(): Promise<void>;
+  /** Lag of the consumer groups this process subscribed, per partition (for `tandem_bus_consumer_lag`). */
+  consumerLag?(): Promise<ConsumerLag[]>;
   /** Closes every subscription (gracefully) and the producer. */
   close(): Promise<void>;
 }

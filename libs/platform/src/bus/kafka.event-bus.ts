@@ -1,7 +1,7 @@
 import { COMPACTED_TOPICS, TopicName } from '@tandem/contracts';
 import { Admin, Consumer, IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
 import type { Logger } from '../observability/logger';
-import type { ConsumedRecord, EventBus, InvalidRecord, PublishRecord, SubscribeOptions, Subscription } from './event-bus.port';
+import type { ConsumedRecord, ConsumerLag, EventBus, InvalidRecord, PublishRecord, SubscribeOptions, Subscription } from './event-bus.port';
 import { decodeRecord, encodeRecords } from './records';
 
 export interface KafkaEventBusOptions {
@@ -39,6 +39,9 @@ export class KafkaEventBus implements EventBus {
   /** Publishes waiting for the request in flight; they go out together in the next one. */
   private queue: Array<{ topic: string; messages: Message[]; resolve: () => void; reject: (e: unknown) => void }> = [];
   private sending = false;
+  /** Groups this bus consumes in, and their topics (for {@link consumerLag}). */
+  private readonly groups = new Map<string, { topics: readonly string[]; fromBeginning: boolean }>();
+  private lagAdmin?: Promise<Admin>;
 
   constructor(private readonly options: KafkaEventBusOptions) {
     this.partitions = options.partitions ?? 6;
@@ -127,6 +130,7 @@ export class KafkaEventBus implements EventBus {
       retry: { initialRetryTime: 200, retries: 20 },
     });
     this.consumers.add(consumer);
+    this.groups.set(options.groupId, { topics: options.topics, fromBeginning: options.fromBeginning ?? false });
     const joined = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`consumer of group ${options.groupId} did not join within the timeout; is Kafka reachable at ${this.options.brokers.join(',')}?`)), this.options.joinTimeoutMs ?? 30_000);
       consumer.on(consumer.events.GROUP_JOIN, () => {
@@ -163,6 +167,7 @@ export class KafkaEventBus implements EventBus {
     return {
       close: async () => {
         if (!this.consumers.delete(consumer)) return;
+        this.groups.delete(options.groupId);
         // disconnect() waits for the batch in progress, which commits before returning.
         await consumer.disconnect();
       },
@@ -184,9 +189,43 @@ export class KafkaEventBus implements EventBus {
     await this.connectProducer();
   }
 
+  async consumerLag(): Promise<ConsumerLag[]> {
+    if (this.groups.size === 0) return [];
+    this.lagAdmin ??= (async () => {
+      const admin = this.kafka.admin();
+      await admin.connect();
+      return admin;
+    })().catch((error) => {
+      this.lagAdmin = undefined;
+      throw error;
+    });
+    const admin = await this.lagAdmin;
+    const ends = new Map<string, Map<number, { low: bigint; high: bigint }>>();
+    const out: ConsumerLag[] = [];
+    for (const [group, { topics, fromBeginning }] of this.groups) {
+      for (const t of topics) {
+        if (!ends.has(t)) ends.set(t, new Map((await admin.fetchTopicOffsets(t)).map((o) => [o.partition, { low: BigInt(o.low), high: BigInt(o.high) }])));
+      }
+      for (const { topic, partitions } of await admin.fetchOffsets({ groupId: group, topics: [...topics] })) {
+        for (const { partition, offset } of partitions) {
+          const end = ends.get(topic)?.get(partition);
+          if (!end) continue;
+          // Nothing committed yet: the group starts where `fromBeginning` says.
+          const committed = BigInt(offset) >= 0n ? BigInt(offset) : fromBeginning ? end.low : end.high;
+          out.push({ group, topic, partition, lag: Number(end.high > committed ? end.high - committed : 0n) });
+        }
+      }
+    }
+    return out;
+  }
+
   async close(): Promise<void> {
+    const admin = this.lagAdmin;
+    this.lagAdmin = undefined;
+    await admin?.then((a) => a.disconnect()).catch(() => undefined);
     await Promise.all([...this.consumers].map((c) => c.disconnect()));
     this.consumers.clear();
+    this.groups.clear();
     if (this.producer) await this.producer.disconnect();
     this.producer = undefined;
     this.producerConnecting = undefined;

@@ -2,7 +2,7 @@ import { ALL_TOPICS, TopicName } from '@tandem/contracts';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../observability/logger';
-import type { ConsumedRecord, EventBus, InvalidRecord, PublishRecord, SubscribeOptions, Subscription } from './event-bus.port';
+import type { ConsumedRecord, ConsumerLag, EventBus, InvalidRecord, PublishRecord, SubscribeOptions, Subscription } from './event-bus.port';
 import { WireRecord, decodeRecord, encodeRecords } from './records';
 
 interface StoredRecord extends WireRecord {
@@ -133,6 +133,18 @@ export class MemoryEventBus implements EventBus {
 
   async checkReady(): Promise<void> {
     if (this.closed) throw new Error('event bus is closed');
+  }
+
+  async consumerLag(): Promise<ConsumerLag[]> {
+    const out: ConsumerLag[] = [];
+    for (const [group, g] of this.groups) {
+      if (g.members.length === 0) continue;
+      for (const [key, committed] of g.committed) {
+        const [topic, p] = key.split('#') as [TopicName, string];
+        out.push({ group, topic, partition: Number(p), lag: Math.max(0, this.logOf(topic, Number(p)).length - committed) });
+      }
+    }
+    return out;
   }
 
   async close(): Promise<void> {

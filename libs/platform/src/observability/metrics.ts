@@ -18,6 +18,16 @@ export class Metrics {
   readonly limitRejections: Counter;
   readonly kicks: Counter;
   readonly aclChangeLatency: Histogram;
+  readonly socketRooms: Gauge;
+  readonly busPublished: Counter;
+  readonly busPublishFailures: Counter;
+  readonly busConsumed: Counter;
+  readonly busBatchSeconds: Histogram;
+  readonly busBatchFailures: Counter;
+  readonly busConsumerLag: Gauge;
+  readonly objectStoreLatency: Histogram;
+  private roomCount: () => number = () => 0;
+  private lagSource: () => Promise<Array<{ group: string; topic: string; partition: number; lag: number }>> = async () => [];
 
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
@@ -51,6 +61,53 @@ export class Metrics {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: r,
     });
+    const self = this;
+    this.socketRooms = new Gauge({
+      name: 'tandem_socket_rooms',
+      help: 'Rooms with at least one socket on this gateway',
+      registers: r,
+      collect() {
+        this.set(self.roomCount());
+      },
+    });
+    this.busPublished = new Counter({ name: 'tandem_bus_published_total', help: 'Records the event bus acknowledged, by topic', labelNames: ['topic'], registers: r });
+    this.busPublishFailures = new Counter({ name: 'tandem_bus_publish_failures_total', help: 'Publishes the event bus refused or could not acknowledge, by topic', labelNames: ['topic'], registers: r });
+    this.busConsumed = new Counter({ name: 'tandem_bus_consumed_total', help: 'Records handed to a consumer, by group and topic (redeliveries count again)', labelNames: ['group', 'topic'], registers: r });
+    this.busBatchSeconds = new Histogram({
+      name: 'tandem_bus_batch_seconds',
+      help: "Time a consumer took to handle one partition's batch, by group and topic",
+      labelNames: ['group', 'topic'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: r,
+    });
+    this.busBatchFailures = new Counter({ name: 'tandem_bus_batch_failures_total', help: 'Batches whose handler threw (they are redelivered), by group and topic', labelNames: ['group', 'topic'], registers: r });
+    this.busConsumerLag = new Gauge({
+      name: 'tandem_bus_consumer_lag',
+      help: "Records not yet committed by this process's consumer groups, by group, topic and partition (read at scrape time)",
+      labelNames: ['group', 'topic', 'partition'],
+      registers: r,
+      async collect() {
+        this.reset();
+        for (const l of await self.lagSource().catch(() => [])) this.set({ group: l.group, topic: l.topic, partition: String(l.partition) }, l.lag);
+      },
+    });
+    this.objectStoreLatency = new Histogram({
+      name: 'tandem_object_store_seconds',
+      help: 'Object store (S3/MinIO or local directory) operation latency, by operation',
+      labelNames: ['operation'],
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10],
+      registers: r,
+    });
     this.invalidRecords = new Counter({ name: 'tandem_bus_invalid_records_total', help: 'Consumed records skipped because they failed validation', labelNames: ['topic'], registers: r });
+  }
+
+  /** Where `tandem_socket_rooms` reads its value at scrape time (the gateway's Socket.IO server). */
+  countRoomsWith(source: () => number): void {
+    this.roomCount = source;
+  }
+
+  /** Where `tandem_bus_consumer_lag` reads its values at scrape time (the event bus). */
+  readLagFrom(source: () => Promise<Array<{ group: string; topic: string; partition: number; lag: number }>>): void {
+    this.lagSource = source;
   }
 }

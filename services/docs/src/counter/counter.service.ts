@@ -95,9 +95,7 @@ export class CounterService {
     const commandIds = fresh.map((c) => c.event.data.commandId);
     this.metrics.crdtMergeSeconds.observe((performance.now() - started) / 1000);
     this.metrics.crdtMergeBatchSize.observe(fresh.length);
-    const stop = this.metrics.storeLatency.startTimer({ operation: 'append_change' });
     await this.store.appendChange(tenant, docId, { seq, change: Buffer.from(change), commandIds, at: new Date() });
-    stop();
     state.doc = doc;
     state.seq = seq;
     this.remember(state, commandIds);
@@ -141,9 +139,7 @@ export class CounterService {
   }
 
   private async load(tenant: string, docId: string): Promise<DocState> {
-    const stop = this.metrics.storeLatency.startTimer({ operation: 'load_document' });
     const { snapshot, changes } = await this.store.load(tenant, docId);
-    stop();
     let doc = snapshot ? A.load<CounterDoc>(snapshot.bytes, { actor: this.actor }) : A.init<CounterDoc>({ actor: this.actor });
     // One call for every change since the snapshot: applying them one by one costs time per call.
     if (changes.length > 0) [doc] = A.applyChanges(doc, changes.map((c) => c.change));

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ServerEvent, ServerToClientEvents } from '@tandem/contracts';
+import { Metrics, SpanKind, markSpan } from '@tandem/platform';
 import type { Server, Socket } from 'socket.io';
 
 /**
@@ -12,11 +13,22 @@ import type { Server, Socket } from 'socket.io';
 export class RoomEmitterRepository {
   private server?: Server<object, ServerToClientEvents>;
 
+  constructor(private readonly metrics: Metrics) {}
+
   attach(server: Server<object, ServerToClientEvents>): void {
     this.server = server;
+    // Socket.IO keeps a room per socket id besides the named ones: count only the named rooms.
+    this.metrics.countRoomsWith(() => {
+      const ns = server.of('/');
+      let rooms = 0;
+      for (const name of ns.adapter.rooms.keys()) if (!ns.sockets.has(name)) rooms++;
+      return rooms;
+    });
   }
 
   emit(room: string, event: ServerEvent): void {
+    // The last hop of a trace: the consumer's span (the event's trace) → this emit.
+    markSpan(`socket emit ${event.type}`, { 'tandem.room': room, 'tandem.event.type': event.type }, SpanKind.PRODUCER);
     this.require().local.to(room).emit('event', event);
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import { Ack, AuthRefreshMessage, ChatRequest, ChatResponses, ClientCommand, CommandAck, JoinAck, JoinMessage, LeaveMessage, PresenceMessage, ProtocolError, UserPresence, chatUserRoom } from '@tandem/contracts';
-import { AuthError, CONFIG, Config, LOGGER, Logger, Metrics } from '@tandem/platform';
+import { AuthError, CONFIG, Config, LOGGER, Logger, Metrics, SpanKind, inSpan } from '@tandem/platform';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
 import type { Server, Socket } from 'socket.io';
@@ -140,8 +140,13 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     const message = ClientCommand.safeParse(body);
     this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'unknown', outcome: message.success ? 'ok' : 'invalid' });
     if (!message.success) return invalid(message.error);
+    // The root of the command's trace: socket → gateway → Kafka → service → Kafka → gateway → emits.
     const command = message.data;
-    return this.guard(() => (isChatCommand(command) ? this.chat.command(sessionOf(socket), command) : this.collab.command(sessionOf(socket), command)));
+    return inSpan(
+      `socket command ${command.type}`,
+      () => this.guard(() => (isChatCommand(command) ? this.chat.command(sessionOf(socket), command) : this.collab.command(sessionOf(socket), command))),
+      { kind: SpanKind.SERVER, attributes: { 'tandem.command.type': command.type, 'tandem.tenant': sessionOf(socket).principal.tenant } },
+    );
   }
 
   @SubscribeMessage('chat')

@@ -79,14 +79,12 @@ export class CollabService {
         };
         const traceparent = currentTraceparent();
         if (traceparent) event.traceparent = traceparent;
-        const stop = this.metrics.kafkaProduceLatency.startTimer({ topic: TOPICS.docsCommands });
+        // The bus times the publish (tandem_bus_publish_seconds) and traces it.
         try {
           await this.bus.publish(TOPICS.docsCommands, [{ key: aggregateKey(principal.tenant, command.docId), event }]);
         } catch (error) {
           this.logger.error({ err: error, commandId: command.commandId }, 'could not publish a command');
           return { ok: false, error: { code: 'UNAVAILABLE', message: 'the command could not be stored; it stays in your outbox and is sent again' } };
-        } finally {
-          stop();
         }
         return { ok: true, commandId: command.commandId };
       }
