@@ -45,7 +45,7 @@ export function createEventBus(config: Config, logger: Logger, metrics: Metrics,
 }
 
 /** Object store operations, timed into `tandem_object_store_seconds` and traced. */
-export const OBJECT_STORE_OPERATIONS = ['put', 'get', 'getRange', 'stat', 'delete', 'presignPut', 'presignGet'] as const;
+export const OBJECT_STORE_OPERATIONS = ['ensureBucket', 'put', 'get', 'getRange', 'stat', 'delete', 'presignPut', 'presignGet'] as const;
 /** Presence store operations, timed into `tandem_store_seconds{operation="presence.*"}` and traced. */
 export const PRESENCE_STORE_OPERATIONS = ['upsert', 'remove', 'list', 'takeExpired'] as const;
 
