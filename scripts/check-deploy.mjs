@@ -13,12 +13,17 @@
 //
 // Tools it gets by itself, once per machine:
 //   docker-compose  apt-get install docker-compose (apt-get update only if that install fails)
+//   promtool        apt-get install prometheus (Debian's package provides promtool), the same way
 //   helm            GOBIN=<cache>/helm-<version> go install helm.sh/helm/v3/cmd/helm@<version>
 //                   cache: ${TANDEM_INFRA_CACHE:-$HOME/.cache/tandem-infra}/helm-<version>/helm,
 //                   finished when <dir>/.complete exists (same layout as scripts/infra).
 //                   Cold: about 3 minutes on 2 cores; then a few seconds per run.
 //
-// Usage: node scripts/check-deploy.mjs [--skip-compose] [--skip-helm]
+//   deploy/prometheus            `promtool check rules` and `promtool test rules` on the alert rules,
+//                                `promtool check config` on the compose Prometheus config, and every
+//                                Grafana dashboard query parsed by promtool
+//
+// Usage: node scripts/check-deploy.mjs [--skip-compose] [--skip-helm] [--skip-prometheus]
 // Env:   TANDEM_INFRA_CACHE   cache root (default ~/.cache/tandem-infra)
 //        TANDEM_HELM_VERSION  another helm v3 version ("latest" or "v3.N" is resolved with go list -m)
 //        KUBE_VERSION         Kubernetes version to lint/render against (default 1.31.0)
@@ -58,7 +63,7 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHART = path.join('deploy', 'helm', 'tandem');
 const args = new Set(process.argv.slice(2));
 for (const a of args) {
-  if (!['--skip-compose', '--skip-helm', '--help', '-h'].includes(a)) die(`unknown argument ${a} (try --help)`);
+  if (!['--skip-compose', '--skip-helm', '--skip-prometheus', '--help', '-h'].includes(a)) die(`unknown argument ${a} (try --help)`);
 }
 if (args.has('--help') || args.has('-h')) {
   process.stdout.write(fs.readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n\n')[0].replace(/^\/\/ ?/gm, '').replace(/^#!.*\n/, '') + '\n');
@@ -232,22 +237,29 @@ function checkDockerfile() {
 // docker-compose
 
 async function ensureDockerCompose() {
-  let bin = which('docker-compose');
+  return ensureDebianTool('docker-compose', 'docker-compose', '--skip-compose');
+}
+
+/** Debian's prometheus package provides promtool (installed without its service's recommends). */
+async function ensurePromtool() {
+  return ensureDebianTool('promtool', 'prometheus', '--skip-prometheus');
+}
+
+/** A command from a Debian package: on PATH, or installed with apt-get (apt-get update only if that fails). */
+async function ensureDebianTool(tool, pkg, skipFlag) {
+  let bin = which(tool);
   if (bin) return bin;
   const apt = which('apt-get');
   if (!apt) {
-    die(
-      "docker-compose is not installed and apt-get was not found: install Debian's docker-compose 1.29 " +
-        '(apt-get install docker-compose) or put a docker-compose on PATH, or run with --skip-compose',
-    );
+    die(`${tool} is not installed and apt-get was not found: install Debian's ${pkg} (apt-get install ${pkg}) or put a ${tool} on PATH, or run with ${skipFlag}`);
   }
   const sudo = process.getuid?.() === 0 ? [] : which('sudo') ? ['sudo', '-n'] : null;
-  if (!sudo) die('docker-compose is not installed and installing it with apt-get needs root (no sudo found)');
+  if (!sudo) die(`${tool} is not installed and installing it with apt-get needs root (no sudo found)`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const [cmd, ...pre] = sudo.length ? sudo : [apt];
   const aptArgs = (a) => (sudo.length ? [...pre, apt, ...a] : a);
-  const install = aptArgs(['install', '-y', '-q', '--no-install-recommends', 'docker-compose']);
-  say('docker-compose not found; installing Debian\'s docker-compose with apt-get…');
+  const install = aptArgs(['install', '-y', '-q', '--no-install-recommends', pkg]);
+  say(`${tool} not found; installing Debian's ${pkg} with apt-get…`);
   // Keep apt's per-package chatter out of the log; errors and "Setting up" lines stay.
   const filter = (line) => !/^(Get:\d|Selecting previously|Preparing to unpack|Unpacking |\(Reading database|Reading package lists|Building dependency tree|Reading state information)/.test(line);
   try {
@@ -257,9 +269,53 @@ async function ensureDockerCompose() {
     await runLong(cmd, aptArgs(['update', '-q']), { label: 'apt-get update', env });
     await runLong(cmd, install, { label: 'apt-get install', env, filter });
   }
-  bin = which('docker-compose');
-  expect(bin, 'apt-get installed docker-compose but it is not on PATH');
+  bin = which(tool);
+  expect(bin, `apt-get installed ${pkg} but ${tool} is not on PATH`);
   return bin;
+}
+
+// ---------------------------------------------------------------------------
+// Prometheus rules and the dashboards' queries (promtool)
+
+const RULES = path.join('deploy', 'prometheus', 'tandem.rules.yml');
+const RULE_TESTS = path.join('deploy', 'prometheus', 'tandem.rules.test.yml');
+
+function checkPrometheus(promtool) {
+  const version = runSync(promtool, ['--version']).stdout.split('\n')[0].trim();
+  const rules = runSync(promtool, ['check', 'rules', RULES]);
+  expect(rules.status === 0, `promtool check rules ${RULES} failed:\n${(rules.stdout + rules.stderr).trim()}`);
+  ok(`${version}: promtool check rules ${RULES} (${/(\d+) rules found/.exec(rules.stdout)?.[1] ?? '?'} rules)`);
+  const tests = runSync(promtool, ['test', 'rules', RULE_TESTS]);
+  expect(tests.status === 0, `promtool test rules ${RULE_TESTS} failed:\n${(tests.stdout + tests.stderr).trim()}`);
+  ok(`promtool test rules ${RULE_TESTS}: the alerts fire (and stay quiet) as the tests expect`);
+  const config = path.join('deploy', 'prometheus', 'prometheus.yml');
+  if (fs.existsSync(path.join(ROOT, config))) {
+    const c = runSync(promtool, ['check', 'config', '--syntax-only', config]);
+    expect(c.status === 0, `promtool check config ${config} failed:\n${(c.stdout + c.stderr).trim()}`);
+    ok(`promtool check config --syntax-only ${config}`);
+  }
+  // Every dashboard query parses: each becomes a recording rule for promtool (Grafana's variables
+  // replaced by values of the same kind).
+  const dir = path.join(ROOT, 'deploy', 'grafana');
+  const exprs = [];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    const dash = JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    for (const p of dash.panels || []) for (const t of p.targets || []) exprs.push({ where: `${f} "${p.title}"`, expr: t.expr.replaceAll('$__rate_interval', '5m').replaceAll('$group', '.*') });
+  }
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'tandem-dash-'));
+  try {
+    const file = path.join(tmp, 'dashboards.rules.yml');
+    const yaml = ['groups:', '  - name: dashboard-queries', '    rules:', ...exprs.flatMap((e, i) => [`      - record: dashboard:query_${i}`, `        expr: ${JSON.stringify(e.expr)}`])].join('\n') + '\n';
+    fs.writeFileSync(file, yaml);
+    const r = runSync(promtool, ['check', 'rules', file]);
+    if (r.status !== 0) {
+      const bad = /query_(\d+)/.exec(r.stdout + r.stderr);
+      die(`a dashboard query does not parse${bad ? ` (${exprs[Number(bad[1])].where}: ${exprs[Number(bad[1])].expr})` : ''}:\n${(r.stdout + r.stderr).trim()}`);
+    }
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+  ok(`promtool parses all ${exprs.length} queries of the Grafana dashboards in deploy/grafana`);
 }
 
 function checkCompose(bin) {
@@ -674,7 +730,10 @@ async function main() {
   // Tools first, so that a fresh machine gets (and caches) them even while a file is wrong.
   const compose = args.has('--skip-compose') ? null : await ensureDockerCompose();
   const helm = args.has('--skip-helm') ? null : await ensureHelm();
+  const promtool = args.has('--skip-prometheus') ? null : await ensurePromtool();
   checkDockerfile();
+  if (promtool) checkPrometheus(promtool);
+  else say('skipping promtool (--skip-prometheus)');
   if (compose) checkCompose(compose);
   else say('skipping docker-compose (--skip-compose)');
   if (helm) checkHelm(helm);
