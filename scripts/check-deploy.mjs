@@ -341,6 +341,19 @@ function checkCompose(bin) {
   expect(/KRAFT|broker,controller/i.test(JSON.stringify(svcs.kafka.environment || {})), 'docker-compose.yml: kafka should run in KRaft mode (KAFKA_PROCESS_ROLES=broker,controller)');
   expect(/^mongo:7/.test(svcs.mongo.image || ''), 'docker-compose.yml: mongo should be MongoDB 7');
   expect(/^redis:7/.test(svcs.redis.image || ''), 'docker-compose.yml: redis should be Redis 7');
+  // Monitoring: Prometheus with Tandem's config and rules, Grafana with the provisioned dashboards.
+  expect(svcs.prometheus && svcs.grafana, 'docker-compose.yml: no prometheus or grafana service');
+  const mounts = (s) => (s.volumes || []).map((v) => (typeof v === 'string' ? v.split(':').slice(0, 2) : [v.source, v.target])).map(([src, dst]) => [src && path.isAbsolute(src) ? path.relative(ROOT, src) : src, dst]);
+  const mounted = (s, src, dst) => mounts(s).some(([a, b]) => a === src && b === dst);
+  expect(mounted(svcs.prometheus, 'deploy/prometheus/prometheus.yml', '/etc/prometheus/prometheus.yml'), 'docker-compose.yml: prometheus should mount deploy/prometheus/prometheus.yml');
+  expect(mounted(svcs.prometheus, 'deploy/prometheus/tandem.rules.yml', '/etc/prometheus/rules/tandem.rules.yml'), 'docker-compose.yml: prometheus should mount deploy/prometheus/tandem.rules.yml where prometheus.yml loads it');
+  expect(mounted(svcs.grafana, 'deploy/grafana/provisioning', '/etc/grafana/provisioning'), 'docker-compose.yml: grafana should mount deploy/grafana/provisioning');
+  expect(mounted(svcs.grafana, 'deploy/grafana', '/var/lib/grafana/dashboards/tandem'), 'docker-compose.yml: grafana should mount deploy/grafana as its dashboards');
+  const promCfg = fs.readFileSync(path.join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8');
+  for (const name of SERVICES) expect(promCfg.includes(`'${name}:3000'`), `deploy/prometheus/prometheus.yml does not scrape ${name}:3000`);
+  const provisioned = fs.readFileSync(path.join(ROOT, 'deploy/grafana/provisioning/dashboards/tandem.yml'), 'utf8');
+  expect(provisioned.includes('/var/lib/grafana/dashboards/tandem'), 'deploy/grafana/provisioning/dashboards/tandem.yml should read /var/lib/grafana/dashboards/tandem');
+  ok('docker-compose.yml: prometheus scrapes every service and loads tandem.rules.yml; grafana is provisioned with deploy/grafana');
 
   for (const name of SERVICES) {
     const s = svcs[name];
