@@ -37,7 +37,7 @@ export class InstrumentedEventBus implements EventBus {
 
   async publish<T extends TopicName>(topic: T, records: readonly PublishRecord<T>[]): Promise<void> {
     if (records.length === 0) return;
-    const stop = this.metrics.kafkaProduceLatency.startTimer({ topic });
+    const stop = this.metrics.busPublishLatency.startTimer({ topic });
     try {
       await inSpan(
         `${topic} publish`,
@@ -90,6 +90,10 @@ export class InstrumentedEventBus implements EventBus {
         }
       },
     });
+  }
+
+  endOffsets(topic: TopicName): Promise<Map<number, string>> {
+    return this.inner.endOffsets(topic);
   }
 
   checkReady(): Promise<void> {
