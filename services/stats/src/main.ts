@@ -1,4 +1,4 @@
 import { PlatformModule, runService } from '@tandem/platform';
+import { StatsModule } from './stats.module';
 
-// Not built yet: starts, joins the platform (event bus, health, metrics) and reports healthy.
-runService('stats', (config) => [PlatformModule.forRoot({ service: 'stats', config })]);
+runService('stats', (config) => [PlatformModule.forRoot({ service: 'stats', config }), StatsModule.forRoot(config)]);

@@ -1,0 +1,55 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { TOPICS } from '@tandem/contracts';
+import { EVENT_BUS, EventBus, LOGGER, Logger, Subscription } from '@tandem/platform';
+import type { IngestEvent } from '../domain/match-state';
+import { LeaderboardService } from '../leaderboards/leaderboard.service';
+import { StatsMetrics } from '../stats.metrics';
+import { StatsPublisher } from '../stats.publisher';
+import { StatsIngestService } from './stats-ingest.service';
+
+/**
+ * Consumes `stats.ingest.v1` in the `stats` group. Invalid records go to `stats.ingest.dlq.v1` with
+ * their error (the batch's offsets are committed only after that publish, so none is lost) and never
+ * stop the stream. Before consuming, the ranks are rebuilt from the store, so Redis may lose its data.
+ */
+@Injectable()
+export class StatsIngestConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
+  private subscription?: Subscription;
+
+  constructor(
+    @Inject(EVENT_BUS) private readonly bus: EventBus,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly ingest: StatsIngestService,
+    private readonly leaderboards: LeaderboardService,
+    private readonly publisher: StatsPublisher,
+    private readonly metrics: StatsMetrics,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const sets = await this.leaderboards.rebuildAllRanks();
+    this.subscription = await this.bus.subscribe({
+      groupId: 'stats',
+      topics: [TOPICS.statsIngest],
+      fromBeginning: true,
+      handleBatch: async ({ records }) => {
+        const stop = this.metrics.batchSeconds.startTimer();
+        const outcome = await this.ingest.applyBatch(records.map((r) => r.event as IngestEvent));
+        stop();
+        this.metrics.ingested.inc({ outcome: 'applied' }, outcome.applied);
+        this.metrics.ingested.inc({ outcome: 'duplicate' }, outcome.duplicates);
+        const newest = Math.max(...records.map((r) => Date.parse(r.event.time)));
+        this.metrics.lag.set(Math.max(0, Date.now() - newest) / 1000);
+        await this.publisher.publish(outcome);
+      },
+      onInvalid: async (record) => {
+        this.logger.warn({ err: record.error, partition: record.partition, offset: record.offset }, 'invalid record on stats.ingest.v1; sent to stats.ingest.dlq.v1');
+        await this.publisher.deadLetter(record);
+      },
+    });
+    this.logger.info({ rankSets: sets }, 'consuming stats.ingest.v1');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.subscription?.close();
+  }
+}
