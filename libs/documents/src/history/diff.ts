@@ -84,27 +84,62 @@ export function textDiff(oldText: string, patches: A.Patch[]): Extract<DocDiff, 
       blockEdits.add(index);
       continue;
     }
-    if (p.action === 'splice') segs = insertAt(segs, index, p.value);
-    else if (p.action === 'insert') {
+    if (p.action === 'splice') {
+      segs = insertAt(segs, index, p.value);
+      shiftInsert(formatting, index, p.value.length);
+    } else if (p.action === 'insert') {
       segs = insertAt(segs, index, '\uFFFC'.repeat(p.values.length));
+      shiftInsert(formatting, index, p.values.length);
       blockEdits.add(index);
-    } else if (p.action === 'del') segs = deleteAt(segs, index, p.length ?? 1);
+    } else if (p.action === 'del') {
+      segs = deleteAt(segs, index, p.length ?? 1);
+      shiftDelete(formatting, index, p.length ?? 1);
+    }
   }
+  // Between two equal segments, show everything deleted first, then everything inserted.
   const merged: TextSegment[] = [];
+  let pending: { delete: string; insert: string } = { delete: '', insert: '' };
+  const flush = () => {
+    if (pending.delete) merged.push({ type: 'delete', text: pending.delete });
+    if (pending.insert) merged.push({ type: 'insert', text: pending.insert });
+    pending = { delete: '', insert: '' };
+  };
   for (const s of segs) {
-    if (s.text.length === 0) continue;
     const text = s.text.replace(/\uFFFC/g, '\n');
+    if (text.length === 0) continue;
+    if (s.type !== 'equal') {
+      pending[s.type] += text;
+      continue;
+    }
+    flush();
     const last = merged[merged.length - 1];
-    if (last && last.type === s.type) last.text += text;
-    else merged.push({ type: s.type, text });
+    if (last && last.type === 'equal') last.text += text;
+    else merged.push({ type: 'equal', text });
   }
+  flush();
   let inserted = 0;
   let deleted = 0;
   for (const s of merged) {
     if (s.type === 'insert') inserted += s.text.length;
     if (s.type === 'delete') deleted += s.text.length;
   }
-  return { kind: 'richtext', segments: merged, inserted, deleted, formatting, blocksChanged: blockEdits.size };
+  return { kind: 'richtext', segments: merged, inserted, deleted, formatting: formatting.filter((f) => f.end > f.start), blocksChanged: blockEdits.size };
+}
+
+/** Keeps earlier formatting ranges in the coordinates of the text after later patches. */
+function shiftInsert(formatting: FormatChange[], index: number, n: number): void {
+  for (const f of formatting) {
+    if (f.start >= index) f.start += n;
+    if (f.end > index) f.end += n;
+  }
+}
+
+function shiftDelete(formatting: FormatChange[], index: number, n: number): void {
+  const map = (p: number) => (p < index ? p : p < index + n ? index : p - n);
+  for (const f of formatting) {
+    f.start = map(f.start);
+    f.end = map(f.end);
+  }
 }
 
 /** Finds the segment holding visible (new-text) index `index`: [segment index, offset in it]. */
