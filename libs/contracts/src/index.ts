@@ -9,5 +9,7 @@ export * from './events/presence.events';
 export * from './events/chat.events';
 export * from './protocol/chat.messages';
 export * from './events/stats.events';
+export * from './events/files.events';
+export * from './files/files.api';
 export * from './protocol/messages';
 export * from './asyncapi';

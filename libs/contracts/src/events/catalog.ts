@@ -3,6 +3,7 @@ import { TOPICS, TopicName } from '../topics';
 import { AclEventSchemas } from './acl.events';
 import { ChatCommandSchemas, ChatEventSchemas } from './chat.events';
 import { DocsCommandSchemas, DocsEventSchemas } from './docs.events';
+import { FilesEventSchemas } from './files.events';
 import { PresenceCommandSchemas, PresenceEventSchemas } from './presence.events';
 import { StatsDeadLetterSchemas, StatsEventSchemas, StatsIngestSchemas } from './stats.events';
 
@@ -19,7 +20,7 @@ export const EVENT_CATALOG = {
   [TOPICS.presenceCommands]: PresenceCommandSchemas,
   [TOPICS.presenceEvents]: PresenceEventSchemas,
   [TOPICS.filesCommands]: {},
-  [TOPICS.filesEvents]: {},
+  [TOPICS.filesEvents]: FilesEventSchemas,
   [TOPICS.statsIngest]: StatsIngestSchemas,
   [TOPICS.statsEvents]: StatsEventSchemas,
   [TOPICS.statsIngestDlq]: StatsDeadLetterSchemas,

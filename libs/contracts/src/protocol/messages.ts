@@ -3,6 +3,7 @@ import { CommandId, Id } from '../ids';
 import type { ResourceRole } from '../events/acl.events';
 import { ChosenStatus, PresenceMember, ShownStatus } from '../events/presence.events';
 import { ChatClientCommand, ChatRequest, ChatResponses, ChatServerEvent } from './chat.messages';
+import type { AttachmentTarget, FileFailureReason, FileView } from '../events/files.events';
 
 /**
  * The client ↔ gateway protocol, carried over Socket.IO. Clients send `join`, `leave` and `command`
@@ -85,6 +86,14 @@ export type ServerEvent =
   | { type: 'presence.cursors'; resource: ResourceRef; cursors: Array<{ userId: string; name: string; cursor: CursorPosition }> }
   /** A followed user's status changed. */
   | ({ type: 'presence.user' } & UserPresence)
+  /** A file attached to something in this room passed verification, or its previews are ready. */
+  | { type: 'file.uploaded' | 'file.preview.ready'; file: FileView }
+  /** Preview generation of a file in this room progressed (0..1). */
+  | { type: 'file.preview.progress'; fileId: string; target: AttachmentTarget; progress: number; step: string }
+  /** A file in this room was refused (and deleted) or its preview failed. */
+  | { type: 'file.failed'; fileId: string; target: AttachmentTarget; name: string; reason: FileFailureReason; message: string }
+  /** A file in this room was deleted with its previews. */
+  | { type: 'file.deleted'; fileId: string; target: AttachmentTarget; deletedBy: string }
   /** A message without an acknowledgement callback was refused; `event` names it. */
   | { type: 'protocol.error'; event: string; error: ProtocolError }
   /** Chat: stream changes, read state, rejected commands (see chat.messages.ts). */

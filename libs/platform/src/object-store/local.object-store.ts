@@ -1,9 +1,13 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, open, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { dirname, join } from 'node:path';
-import { ObjectInfo, ObjectStore, ObjectStoreError, assertValidKey } from './object-store.port';
+import { pipeline } from 'node:stream/promises';
+import { GetUrlOptions, ObjectInfo, ObjectStore, ObjectStoreError, UploadedPart, assertValidKey, assertValidPart } from './object-store.port';
+
+/** Query parameters a presigned URL may carry besides its expiry and signature, all covered by the signature. */
+const SIGNED_PARAMS = ['uploadId', 'partNumber', 'response-content-type', 'response-content-disposition'] as const;
 
 export interface LocalObjectStoreOptions {
   /** Where objects live on disk. */
@@ -86,8 +90,65 @@ export class LocalObjectStore implements ObjectStore {
     return this.presign('PUT', key, expirySeconds);
   }
 
-  async presignGet(key: string, expirySeconds: number): Promise<string> {
-    return this.presign('GET', key, expirySeconds);
+  async presignGet(key: string, expirySeconds: number, options: GetUrlOptions = {}): Promise<string> {
+    const params: Record<string, string> = {};
+    if (options.contentType) params['response-content-type'] = options.contentType;
+    if (options.contentDisposition) params['response-content-disposition'] = options.contentDisposition;
+    return this.presign('GET', key, expirySeconds, params);
+  }
+
+  async createMultipartUpload(key: string, contentType?: string): Promise<string> {
+    assertValidKey(key);
+    const uploadId = randomBytes(16).toString('hex');
+    await mkdir(this.uploadDir(uploadId), { recursive: true });
+    await writeFile(join(this.uploadDir(uploadId), 'upload.json'), JSON.stringify({ key, contentType }));
+    return uploadId;
+  }
+
+  async presignUploadPart(key: string, uploadId: string, partNumber: number, expirySeconds: number): Promise<string> {
+    assertValidPart(uploadId, partNumber);
+    return this.presign('PUT', key, expirySeconds, { uploadId, partNumber: String(partNumber) });
+  }
+
+  async listParts(key: string, uploadId: string): Promise<UploadedPart[]> {
+    await this.uploadOf(key, uploadId);
+    const names = await readdir(this.uploadDir(uploadId));
+    const parts: UploadedPart[] = [];
+    for (const name of names) {
+      const match = /^part-(\d+)\.etag$/.exec(name);
+      if (!match) continue;
+      const partNumber = Number(match[1]);
+      const info = await stat(join(this.uploadDir(uploadId), `part-${partNumber}`)).catch(() => null);
+      if (!info) continue;
+      parts.push({ partNumber, size: info.size, etag: (await readFile(join(this.uploadDir(uploadId), name), 'utf8')).trim() });
+    }
+    return parts.sort((a, b) => a.partNumber - b.partNumber);
+  }
+
+  async completeMultipartUpload(key: string, uploadId: string, parts: readonly Pick<UploadedPart, 'partNumber' | 'etag'>[]): Promise<void> {
+    const upload = await this.uploadOf(key, uploadId);
+    const stored = new Map((await this.listParts(key, uploadId)).map((p) => [p.partNumber, p]));
+    const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+    for (const part of sorted) {
+      if (stored.get(part.partNumber)?.etag !== unquote(part.etag)) throw new ObjectStoreError('NOT_FOUND', `part ${part.partNumber} of upload ${uploadId} is missing or differs; upload it again`);
+    }
+    const tmp = join(this.options.directory, 'tmp', randomBytes(8).toString('hex'));
+    await mkdir(dirname(tmp), { recursive: true });
+    const out = createWriteStream(tmp);
+    for (const part of sorted) await pipeline(createReadStream(join(this.uploadDir(uploadId), `part-${part.partNumber}`)), out, { end: false });
+    await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+    const path = this.pathOf(key);
+    await mkdir(dirname(path), { recursive: true });
+    await mkdir(dirname(this.metaOf(key)), { recursive: true });
+    await writeFile(this.metaOf(key), JSON.stringify({ contentType: upload.contentType }));
+    await rename(tmp, path);
+    await rm(this.uploadDir(uploadId), { recursive: true, force: true });
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    assertValidKey(key);
+    if (!/^[0-9a-f]{32}$/.test(uploadId)) return;
+    await rm(this.uploadDir(uploadId), { recursive: true, force: true });
   }
 
   async checkReady(): Promise<void> {
@@ -115,40 +176,98 @@ export class LocalObjectStore implements ObjectStore {
       return fail(400, (error as Error).message);
     }
     if (!Number.isFinite(expires) || expires * 1000 < Date.now()) return fail(403, 'this link has expired; ask for a new one');
-    const expected = Buffer.from(this.sign(method, key, expires));
+    const params = Object.fromEntries(SIGNED_PARAMS.filter((p) => url.searchParams.has(p)).map((p) => [p, url.searchParams.get(p)!]));
+    const expected = Buffer.from(this.sign(method, key, expires, params));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) return fail(403, 'invalid signature');
     if (method === 'PUT') {
-      const chunks: Buffer[] = [];
-      let size = 0;
       const limit = this.options.maxUploadBytes ?? 5 * 1024 ** 3;
-      for await (const chunk of req) {
-        size += (chunk as Buffer).length;
-        if (size > limit) return fail(413, `upload larger than ${limit} bytes`);
-        chunks.push(chunk as Buffer);
+      const declared = Number(req.headers['content-length'] ?? 0);
+      if (declared > limit) return fail(413, `upload larger than ${limit} bytes`);
+      let target: string;
+      let etagFile: string | undefined;
+      if (params.uploadId) {
+        try {
+          await this.uploadOf(key, params.uploadId);
+        } catch {
+          return fail(404, 'no such upload; start a new one');
+        }
+        target = join(this.uploadDir(params.uploadId), `part-${Number(params.partNumber)}`);
+        etagFile = `${target}.etag`;
+      } else {
+        target = this.pathOf(key);
       }
-      await this.put(key, Buffer.concat(chunks), req.headers['content-type']);
-      res.writeHead(200).end();
+      const tmp = join(this.options.directory, 'tmp', randomBytes(8).toString('hex'));
+      await mkdir(dirname(tmp), { recursive: true });
+      const md5 = createHash('md5');
+      let size = 0;
+      try {
+        await pipeline(
+          req,
+          async function* (source: AsyncIterable<Buffer>) {
+            for await (const chunk of source) {
+              size += chunk.length;
+              if (size > limit) throw new ObjectStoreError('INVALID_KEY', `upload larger than ${limit} bytes`);
+              md5.update(chunk);
+              yield chunk;
+            }
+          },
+          createWriteStream(tmp),
+        );
+      } catch (error) {
+        await rm(tmp, { force: true });
+        if (error instanceof ObjectStoreError) return fail(413, error.message);
+        throw error;
+      }
+      const etag = md5.digest('hex');
+      await mkdir(dirname(target), { recursive: true });
+      if (!params.uploadId) {
+        await mkdir(dirname(this.metaOf(key)), { recursive: true });
+        await writeFile(this.metaOf(key), JSON.stringify({ contentType: req.headers['content-type'] }));
+      }
+      await rename(tmp, target);
+      if (etagFile) await writeFile(etagFile, etag);
+      res.writeHead(200, { etag: `"${etag}"` }).end();
       return true;
     }
     if (method !== 'GET') return fail(405, 'only GET and PUT are supported');
     const info = await this.stat(key);
     if (!info) return fail(404, 'no such object');
-    res.writeHead(200, { 'content-length': info.size, 'content-type': info.contentType ?? 'application/octet-stream' });
+    const headers: Record<string, string | number> = {
+      'content-length': info.size,
+      'content-type': params['response-content-type'] ?? info.contentType ?? 'application/octet-stream',
+    };
+    if (params['response-content-disposition']) headers['content-disposition'] = params['response-content-disposition'];
+    res.writeHead(200, headers);
     if (req.method === 'HEAD') res.end();
     else createReadStream(this.pathOf(key)).pipe(res);
     return true;
   }
 
-  private presign(method: 'GET' | 'PUT', key: string, expirySeconds: number): string {
+  private presign(method: 'GET' | 'PUT', key: string, expirySeconds: number, params: Record<string, string> = {}): string {
     assertValidKey(key);
     const expires = Math.floor(Date.now() / 1000) + expirySeconds;
     const encoded = key.split('/').map(encodeURIComponent).join('/');
-    return `${this.options.publicUrl()}/objects/${encoded}?expires=${expires}&signature=${this.sign(method, key, expires)}`;
+    const query = new URLSearchParams({ ...params, expires: String(expires), signature: this.sign(method, key, expires, params) });
+    return `${this.options.publicUrl()}/objects/${encoded}?${query}`;
   }
 
-  private sign(method: string, key: string, expires: number): string {
-    return createHmac('sha256', this.secret).update(`${method}\n${key}\n${expires}`).digest('hex');
+  private sign(method: string, key: string, expires: number, params: Record<string, string> = {}): string {
+    const extra = SIGNED_PARAMS.filter((p) => p in params).map((p) => `\n${p}=${params[p]}`).join('');
+    return createHmac('sha256', this.secret).update(`${method}\n${key}\n${expires}${extra}`).digest('hex');
+  }
+
+  private uploadDir(uploadId: string): string {
+    return join(this.options.directory, 'multipart', uploadId);
+  }
+
+  /** The upload's record, checked to belong to `key`; `NOT_FOUND` otherwise. */
+  private async uploadOf(key: string, uploadId: string): Promise<{ key: string; contentType?: string }> {
+    assertValidKey(key);
+    if (!/^[0-9a-f]{32}$/.test(uploadId)) throw new ObjectStoreError('NOT_FOUND', `no upload "${uploadId}"`);
+    const upload = JSON.parse(await readFile(join(this.uploadDir(uploadId), 'upload.json'), 'utf8').catch(() => 'null')) as { key: string; contentType?: string } | null;
+    if (!upload || upload.key !== key) throw new ObjectStoreError('NOT_FOUND', `no upload "${uploadId}" of "${key}"`);
+    return upload;
   }
 
   private pathOf(key: string): string {
@@ -165,4 +284,8 @@ export class LocalObjectStore implements ObjectStore {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new ObjectStoreError('NOT_FOUND', `no object "${key}"`);
     return error as Error;
   }
+}
+
+function unquote(etag: string): string {
+  return etag.replace(/^"|"$/g, '');
 }

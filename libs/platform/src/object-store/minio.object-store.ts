@@ -1,6 +1,6 @@
 import { Client } from 'minio';
 import type { Readable } from 'node:stream';
-import { ObjectInfo, ObjectStore, ObjectStoreError, assertValidKey } from './object-store.port';
+import { GetUrlOptions, ObjectInfo, ObjectStore, ObjectStoreError, UploadedPart, assertValidKey, assertValidPart } from './object-store.port';
 
 export interface MinioObjectStoreOptions {
   endpoint: string;
@@ -90,9 +90,54 @@ export class MinioObjectStore implements ObjectStore {
     return this.client.presignedPutObject(this.options.bucket, key, expirySeconds);
   }
 
-  async presignGet(key: string, expirySeconds: number): Promise<string> {
+  async presignGet(key: string, expirySeconds: number, options: GetUrlOptions = {}): Promise<string> {
     assertValidKey(key);
-    return this.client.presignedGetObject(this.options.bucket, key, expirySeconds);
+    const headers: Record<string, string> = {};
+    if (options.contentType) headers['response-content-type'] = options.contentType;
+    if (options.contentDisposition) headers['response-content-disposition'] = options.contentDisposition;
+    return this.client.presignedGetObject(this.options.bucket, key, expirySeconds, headers);
+  }
+
+  async createMultipartUpload(key: string, contentType?: string): Promise<string> {
+    assertValidKey(key);
+    return this.client.initiateNewMultipartUpload(this.options.bucket, key, contentType ? { 'Content-Type': contentType } : {});
+  }
+
+  async presignUploadPart(key: string, uploadId: string, partNumber: number, expirySeconds: number): Promise<string> {
+    assertValidKey(key);
+    assertValidPart(uploadId, partNumber);
+    return this.client.presignedUrl('PUT', this.options.bucket, key, expirySeconds, { partNumber: String(partNumber), uploadId });
+  }
+
+  async listParts(key: string, uploadId: string): Promise<UploadedPart[]> {
+    assertValidKey(key);
+    // listParts is protected in the client's typings but is its public S3 ListParts call.
+    const client = this.client as unknown as { listParts(b: string, k: string, u: string): Promise<Array<{ part: number; size: number; etag: string }>> };
+    try {
+      const parts = await client.listParts(this.options.bucket, key, uploadId);
+      return parts.map((p) => ({ partNumber: p.part, size: p.size, etag: p.etag })).sort((a, b) => a.partNumber - b.partNumber);
+    } catch (error) {
+      throw this.mapError(`${key} (upload ${uploadId})`, error);
+    }
+  }
+
+  async completeMultipartUpload(key: string, uploadId: string, parts: readonly Pick<UploadedPart, 'partNumber' | 'etag'>[]): Promise<void> {
+    assertValidKey(key);
+    const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
+    try {
+      await this.client.completeMultipartUpload(this.options.bucket, key, uploadId, sorted.map((p) => ({ part: p.partNumber, etag: p.etag })));
+    } catch (error) {
+      throw this.mapError(`${key} (upload ${uploadId})`, error);
+    }
+  }
+
+  async abortMultipartUpload(key: string, uploadId: string): Promise<void> {
+    assertValidKey(key);
+    try {
+      await this.client.abortMultipartUpload(this.options.bucket, key, uploadId);
+    } catch (error) {
+      if (!this.isNotFound(error)) throw error;
+    }
   }
 
   async checkReady(): Promise<void> {
@@ -101,7 +146,7 @@ export class MinioObjectStore implements ObjectStore {
 
   private isNotFound(error: unknown): boolean {
     const code = (error as { code?: string }).code;
-    return code === 'NotFound' || code === 'NoSuchKey';
+    return code === 'NotFound' || code === 'NoSuchKey' || code === 'NoSuchUpload';
   }
 
   private mapError(key: string, error: unknown): Error {
