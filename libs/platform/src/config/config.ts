@@ -68,6 +68,29 @@ export const ConfigSchema = z
     TYPING_TTL_MS: z.coerce.number().int().min(500).default(5_000),
     /** A user with no activity for this long is shown away (until the next activity). */
     AWAY_AFTER_MS: z.coerce.number().int().min(1_000).default(300_000),
+    /** Base URL of the files service (gateway → files: upload tickets, lists, read URLs). */
+    FILES_URL: url(['http', 'https']).optional(),
+    /** Largest file accepted, in bytes. */
+    FILES_MAX_BYTES: z.coerce.number().int().min(1).default(100 * 1024 * 1024),
+    /** Storage per tenant unless an admin sets the tenant's own, in bytes. */
+    FILES_QUOTA_BYTES: z.coerce.number().int().min(0).default(10 * 1024 ** 3),
+    /** Types (detected from the content) a tenant may store unless an admin sets its own list; `image/*` wildcards allowed. */
+    FILES_ALLOWED_TYPES: z
+      .string()
+      .default('image/png,image/jpeg,image/gif,image/webp,image/avif,image/tiff,application/pdf,text/plain,text/markdown,text/csv,audio/*,video/*,application/zip')
+      .transform((s) => s.split(',').map((x) => x.trim().toLowerCase()).filter(Boolean)),
+    /** Files larger than this are uploaded in parts of this size (S3's minimum is 5 MiB). */
+    FILES_PART_BYTES: z.coerce.number().int().min(5 * 1024 * 1024).default(8 * 1024 * 1024),
+    /** How long upload URLs (and a pending upload) live, in seconds. */
+    FILES_UPLOAD_TTL_SECONDS: z.coerce.number().int().min(60).default(3600),
+    /** How long download and preview URLs live, in seconds. */
+    FILES_URL_TTL_SECONDS: z.coerce.number().int().min(5).default(300),
+    /** Images with more pixels than this get a generic preview instead of being decoded (the decompression-bomb cap). */
+    FILES_MAX_IMAGE_PIXELS: z.coerce.number().int().min(1).default(50_000_000),
+    /** Preview worker processes (each makes one preview at a time). */
+    FILES_PREVIEW_WORKERS: z.coerce.number().int().min(1).max(32).default(1),
+    /** A preview taking longer is abandoned (its worker is restarted). */
+    FILES_PREVIEW_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(30_000),
     /** Shared secret for service-to-service endpoints (`/internal/...`); set it in every deployment. */
     INTERNAL_TOKEN: z.string().min(16, 'INTERNAL_TOKEN must be at least 16 characters').optional(),
   })

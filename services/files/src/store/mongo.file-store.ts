@@ -36,17 +36,17 @@ export class MongoFileStore implements FileStore {
 
   async get(tenant: string, fileId: string): Promise<StoredFile | null> {
     const row = await this.files.findOne({ tenant, fileId }).lean();
-    return row ? toFile(row as Record<string, unknown>) : null;
+    return row ? toFile(row as unknown as Record<string, unknown>) : null;
   }
 
   async transition(tenant: string, fileId: string, from: StoredFile['status'], patch: FilePatch): Promise<StoredFile | null> {
     const row = await this.files.findOneAndUpdate({ tenant, fileId, status: from }, { $set: patch }, { new: true }).lean();
-    return row ? toFile(row as Record<string, unknown>) : null;
+    return row ? toFile(row as unknown as Record<string, unknown>) : null;
   }
 
   async listByContainer(tenant: string, container: string): Promise<StoredFile[]> {
     const rows = await this.files.find({ tenant, container, status: { $ne: 'rejected' } }).sort({ createdAt: 1, fileId: 1 }).lean();
-    return rows.map((r) => toFile(r as Record<string, unknown>));
+    return rows.map((r) => toFile(r as unknown as Record<string, unknown>));
   }
 
   async delete(tenant: string, fileId: string): Promise<boolean> {
@@ -62,7 +62,7 @@ export class MongoFileStore implements FileStore {
 
   async expiredUploads(now: Date, limit: number): Promise<StoredFile[]> {
     const rows = await this.files.find({ status: 'pending', uploadExpiresAt: { $lt: now } }).limit(limit).lean();
-    return rows.map((r) => toFile(r as Record<string, unknown>));
+    return rows.map((r) => toFile(r as unknown as Record<string, unknown>));
   }
 
   async getSettings(tenant: string): Promise<TenantFileSettings | null> {
