@@ -1,4 +1,4 @@
 import { PlatformModule, runService } from '@tandem/platform';
+import { FilesModule } from './files.module';
 
-// Not built yet: starts, joins the platform (event bus, health, metrics) and reports healthy.
-runService('files', (config) => [PlatformModule.forRoot({ service: 'files', config, objectStore: true })]);
+runService('files', (config) => [PlatformModule.forRoot({ service: 'files', config, objectStore: true }), FilesModule.forRoot(config)]);

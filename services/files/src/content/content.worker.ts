@@ -1,6 +1,7 @@
 import type { SniffResult, WorkerReply, WorkerRequest } from './content.protocol';
 import { makePreview } from './previews';
 import { textTypeOf } from './sniff';
+import { SNIFF_BYTES } from './content.worker.constants';
 
 /**
  * A content worker process: decides real types (file-type) and makes previews (sharp, pdf.js) for
@@ -12,8 +13,6 @@ const nativeImport = new Function('specifier', 'return import(specifier)') as <T
 type FileTypeModule = { fileTypeFromBuffer(buffer: Uint8Array): Promise<{ mime: string } | undefined> };
 let fileType: Promise<FileTypeModule> | undefined;
 
-/** How many bytes of the head a sniff needs (file-type reads at most this much). */
-export const SNIFF_BYTES = 4100;
 
 async function sniff(head: Uint8Array, name: string): Promise<SniffResult> {
   fileType ??= nativeImport<FileTypeModule>('file-type');

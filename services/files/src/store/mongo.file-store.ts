@@ -40,7 +40,7 @@ export class MongoFileStore implements FileStore {
   }
 
   async transition(tenant: string, fileId: string, from: StoredFile['status'], patch: FilePatch): Promise<StoredFile | null> {
-    const row = await this.files.findOneAndUpdate({ tenant, fileId, status: from }, { $set: patch }, { new: true }).lean();
+    const row = await this.files.findOneAndUpdate({ tenant, fileId, status: from }, { $set: patch }, { returnDocument: 'after' }).lean();
     return row ? toFile(row as unknown as Record<string, unknown>) : null;
   }
 

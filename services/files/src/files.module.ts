@@ -1,0 +1,67 @@
+import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
+import { Config, Readiness, connectMongo } from '@tandem/platform';
+import { join, resolve } from 'node:path';
+import { ContentWorkers } from './content/content-workers';
+import { FilesController } from './files.controller';
+import { FilesMetrics } from './files.metrics';
+import { FilesPublisher } from './files.publisher';
+import { FilesService } from './files.service';
+import { FilesSettings } from './files.settings';
+import { PreviewService } from './preview.service';
+import { FILE_STORE, FileStore } from './store/file-store.port';
+import { FileFileStore } from './store/file.file-store';
+import { MongoFileStore } from './store/mongo.file-store';
+import { UploadSweeper } from './upload-sweeper';
+
+/** Picks the file store: MongoDB when `MONGO_URL` is set, files under `DATA_DIR` otherwise. */
+export async function createFileStore(config: Config): Promise<FileStore> {
+  if (config.MONGO_URL) {
+    const store = new MongoFileStore(await connectMongo(config.MONGO_URL, 'tandem_files'));
+    await store.init();
+    return store;
+  }
+  return new FileFileStore(join(resolve(config.DATA_DIR), 'files'));
+}
+
+class FilesLifecycle implements OnApplicationShutdown {
+  constructor(
+    @Inject(FILE_STORE) private readonly store: FileStore,
+    private readonly previews: PreviewService,
+    private readonly content: ContentWorkers,
+  ) {}
+  async onApplicationShutdown(): Promise<void> {
+    await this.content.close();
+    await this.previews.idle().catch(() => undefined);
+    await this.store.close();
+  }
+}
+
+/**
+ * The files service: upload tickets, verification, previews, read URLs, lists and quota. Needs the
+ * platform's object store (`PlatformModule.forRoot({ objectStore: true })`).
+ */
+@Module({})
+export class FilesModule {
+  static forRoot(config: Config): DynamicModule {
+    const store: Provider = {
+      provide: FILE_STORE,
+      inject: [Readiness],
+      useFactory: async (readiness: Readiness) => {
+        const s = await createFileStore(config);
+        readiness.add('file-store', () => s.checkReady());
+        return s;
+      },
+    };
+    const workers: Provider = {
+      provide: ContentWorkers,
+      inject: [FilesSettings],
+      useFactory: (settings: FilesSettings) => new ContentWorkers({ size: settings.previewWorkers, timeoutMs: settings.previewTimeoutMs }),
+    };
+    return {
+      module: FilesModule,
+      controllers: [FilesController],
+      providers: [store, workers, FilesSettings, FilesMetrics, FilesPublisher, PreviewService, FilesService, UploadSweeper, FilesLifecycle],
+      exports: [FilesService, PreviewService, ContentWorkers],
+    };
+  }
+}
