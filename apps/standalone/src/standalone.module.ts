@@ -3,6 +3,7 @@ import { Config, PlatformModule } from '@tandem/platform';
 import { DocsModule } from '../../../services/docs/src/docs.module';
 import { GatewayModule } from '../../../services/gateway/src/gateway.module';
 import { PresenceModule } from '../../../services/presence/src/presence.module';
+import { FilesModule } from '../../../services/files/src/files.module';
 
 export interface StandaloneOptions {
   config: Config;
@@ -11,6 +12,8 @@ export interface StandaloneOptions {
   /** This process's own base URL (the gateway reads documents from the docs module over it). */
   selfUrl: () => string;
   webRoot?: string;
+  /** The URL browsers reach this process at (presigned links of the embedded object store). */
+  publicUrl?: () => string;
 }
 
 /** Gateway and every service in one Nest application sharing one embedded event bus. */
@@ -21,10 +24,11 @@ export class StandaloneModule {
     return {
       module: StandaloneModule,
       imports: [
-        PlatformModule.forRoot({ service: 'tandem', config, objectStore: true, presenceStore: true }),
+        PlatformModule.forRoot({ service: 'tandem', config, objectStore: true, presenceStore: true, objectStorePublicUrl: options.publicUrl }),
         DocsModule.forRoot(config),
         PresenceModule.forRoot(config),
-        GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), presenceUrl: () => config.PRESENCE_URL ?? options.selfUrl(), webRoot: options.webRoot }),
+        FilesModule.forRoot(config),
+        GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), presenceUrl: () => config.PRESENCE_URL ?? options.selfUrl(), filesUrl: () => config.FILES_URL ?? options.selfUrl(), webRoot: options.webRoot }),
       ],
     };
   }

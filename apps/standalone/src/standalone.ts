@@ -28,7 +28,8 @@ export async function startStandalone(given: Config, webRoot?: string): Promise<
     return `http://127.0.0.1:${address.port}`;
   };
   const jwtSecret = config.JWT_SECRET ?? embeddedJwtSecret(config.DATA_DIR);
-  app = await bootstrap('tandem', StandaloneModule.forRoot({ config, jwtSecret, selfUrl, webRoot }) as never, config, (nest) => {
+  const publicUrl = () => config.PUBLIC_URL ?? `http://localhost:${(app?.getHttpServer().address() as AddressInfo | null)?.port ?? config.PORT}`;
+  app = await bootstrap('tandem', StandaloneModule.forRoot({ config, jwtSecret, selfUrl, webRoot, publicUrl }) as never, config, (nest) => {
     const store = nest.get<ObjectStore>(OBJECT_STORE);
     // The embedded object store serves its presigned URLs from this same port.
     if (store instanceof LocalObjectStore) {

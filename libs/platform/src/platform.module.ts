@@ -25,6 +25,8 @@ export interface PlatformOptions {
   /** Adapters this process needs besides the event bus. */
   objectStore?: boolean;
   presenceStore?: boolean;
+  /** Base URL of the embedded object store's presigned links (default `PUBLIC_URL`, else localhost:PORT). */
+  objectStorePublicUrl?: () => string;
 }
 
 /**
@@ -45,15 +47,15 @@ export function createEventBus(config: Config, logger: Logger, metrics: Metrics,
 }
 
 /** Object store operations, timed into `tandem_object_store_seconds` and traced. */
-export const OBJECT_STORE_OPERATIONS = ['ensureBucket', 'put', 'get', 'getRange', 'stat', 'delete', 'presignPut', 'presignGet'] as const;
+export const OBJECT_STORE_OPERATIONS = ['ensureBucket', 'put', 'get', 'getRange', 'stat', 'delete', 'presignPut', 'presignGet', 'createMultipartUpload', 'presignUploadPart', 'listParts', 'completeMultipartUpload', 'abortMultipartUpload'] as const;
 /** Presence store operations, timed into `tandem_store_seconds{operation="presence.*"}` and traced. */
 export const PRESENCE_STORE_OPERATIONS = ['upsert', 'remove', 'list', 'takeExpired'] as const;
 
-export function createObjectStore(config: Config): ObjectStore {
+export function createObjectStore(config: Config, publicUrl?: () => string): ObjectStore {
   if (config.S3_ENDPOINT) {
     return new MinioObjectStore({ endpoint: config.S3_ENDPOINT, accessKey: config.S3_ACCESS_KEY!, secretKey: config.S3_SECRET_KEY!, bucket: config.S3_BUCKET, region: config.S3_REGION });
   }
-  return new LocalObjectStore({ directory: join(resolve(config.DATA_DIR), 'objects'), publicUrl: () => config.PUBLIC_URL ?? `http://localhost:${config.PORT}` });
+  return new LocalObjectStore({ directory: join(resolve(config.DATA_DIR), 'objects'), publicUrl: publicUrl ?? (() => config.PUBLIC_URL ?? `http://localhost:${config.PORT}`) });
 }
 
 export function createPresenceStore(config: Config): PresenceStore {
@@ -106,7 +108,7 @@ export class PlatformModule {
       providers.push({
         provide: OBJECT_STORE,
         useFactory: async () => {
-          const store = timed(createObjectStore(config), metrics.objectStoreLatency, 'object', OBJECT_STORE_OPERATIONS);
+          const store = timed(createObjectStore(config, options.objectStorePublicUrl), metrics.objectStoreLatency, 'object', OBJECT_STORE_OPERATIONS);
           await store.ensureBucket();
           readiness.add('object-store', () => store.checkReady());
           return store;

@@ -3,6 +3,7 @@ import { io, Socket } from 'socket.io-client';
 import { CounterHandle } from './counter';
 import { MemoryOutboxStorage, Outbox, OutboxStorage } from './outbox';
 import { PresenceApi } from './presence';
+import { FilesApi } from './files';
 
 /** `online`: connected and in sync; `connecting`: (re)connecting; `offline`: disconnected for more than 3 s. */
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -47,6 +48,8 @@ export class TandemClient {
   private readonly socket: Socket<ServerToClientEvents, ClientToServerEvents>;
   /** Presence: status, typing, cursors, rosters and followed users. */
   readonly presence: PresenceApi;
+  /** Files: uploads with progress and resume, lists, read URLs and file events. */
+  readonly files: FilesApi;
   private readonly outbox: Outbox;
   private readonly counters = new Map<string, CounterHandle>();
   private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
@@ -72,6 +75,7 @@ export class TandemClient {
       (message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('presence', message),
       (message) => this.socket.volatile.emit('presence', message),
     );
+    this.files = new FilesApi(options.url.replace(/\/$/, ''), options.getToken);
     this.socket.on('connect', () => void this.resync());
     this.socket.on('disconnect', () => this.setState('connecting'));
     this.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
@@ -257,6 +261,13 @@ export class TandemClient {
       case 'presence.typing':
       case 'presence.cursors':
         this.presence.dispatch(event);
+        break;
+      case 'file.uploaded':
+      case 'file.preview.progress':
+      case 'file.preview.ready':
+      case 'file.failed':
+      case 'file.deleted':
+        this.files.dispatch(event);
         break;
       case 'protocol.error':
         break;

@@ -2,3 +2,4 @@ export * from './client';
 export * from './counter';
 export * from './outbox';
 export * from './presence';
+export * from './files';

@@ -28,6 +28,11 @@ import { GATEWAY_OPTIONS, GatewayOptions } from './gateway.options';
 import { CollabGateway } from './socket/collab.gateway';
 import { CollabService } from './socket/collab.service';
 import { WebAssets } from './web/web-assets';
+import { CHAT_ACCESS, WorkspaceChatAccess } from './files/chat-access';
+import { FilesAccessService } from './files/files-access.service';
+import { FilesController } from './files/files.controller';
+import { FilesEventsConsumer } from './files/files-events.consumer';
+import { FilesRepository } from './files/files.repository';
 
 /** The secret that signs share links: LINK_SECRET, else the HS256 token secret. */
 function linkSecretOf(options: GatewayOptions): string {
@@ -43,7 +48,7 @@ export class GatewayModule {
   static forRoot(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: options.devSignIn ? [AclAdminController, ChatController, DevSignInController] : [AclAdminController, ChatController],
+      controllers: options.devSignIn ? [AclAdminController, ChatController, FilesController, DevSignInController] : [AclAdminController, ChatController, FilesController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         { provide: SHARE_LINKS, useValue: new ShareLinks(linkSecretOf(options)) },
@@ -71,6 +76,10 @@ export class GatewayModule {
         GatewayChatService,
         ChatEventsConsumer,
         WebAssets,
+        { provide: CHAT_ACCESS, useClass: WorkspaceChatAccess },
+        FilesRepository,
+        FilesAccessService,
+        FilesEventsConsumer,
       ],
     };
   }

@@ -13,6 +13,8 @@ export interface GatewayOptions {
   presenceUrl: () => string;
   /** Base URL of the chat service's reads; defaults to `CHAT_URL`. */
   chatUrl?: () => string;
+  /** Base URL of the files service's API; defaults to `FILES_URL`. */
+  filesUrl?: () => string;
   /** Directory of the built web app to serve at `/`, if any. */
   webRoot?: string;
 }

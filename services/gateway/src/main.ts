@@ -17,6 +17,10 @@ runService(
         if (!config.PRESENCE_URL) throw new Error('PRESENCE_URL is not set: point it at the presence service, e.g. http://presence:3000');
         return config.PRESENCE_URL;
       },
+      filesUrl: () => {
+        if (!config.FILES_URL) throw new Error('FILES_URL is not set: point it at the files service, e.g. http://files:3000');
+        return config.FILES_URL;
+      },
       webRoot: join(__dirname, '..', '..', '..', 'apps', 'web', 'dist'),
     }),
   ],
