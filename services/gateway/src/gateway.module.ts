@@ -28,7 +28,7 @@ import { GATEWAY_OPTIONS, GatewayOptions } from './gateway.options';
 import { CollabGateway } from './socket/collab.gateway';
 import { CollabService } from './socket/collab.service';
 import { WebAssets } from './web/web-assets';
-import { CHAT_ACCESS, WorkspaceChatAccess } from './files/chat-access';
+import { CHAT_ACCESS, ChatServiceAccess, WorkspaceChatAccess } from './files/chat-access';
 import { FilesAccessService } from './files/files-access.service';
 import { FilesController } from './files/files.controller';
 import { FilesEventsConsumer } from './files/files-events.consumer';
@@ -76,7 +76,7 @@ export class GatewayModule {
         GatewayChatService,
         ChatEventsConsumer,
         WebAssets,
-        { provide: CHAT_ACCESS, useClass: WorkspaceChatAccess },
+        { provide: CHAT_ACCESS, useClass: options.chatUrl || options.config.CHAT_URL ? ChatServiceAccess : WorkspaceChatAccess },
         FilesRepository,
         FilesAccessService,
         FilesEventsConsumer,

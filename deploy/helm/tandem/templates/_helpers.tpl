@@ -117,6 +117,12 @@ One service's settings: .Values.defaults overlaid with .Values.services.<name>, 
 {{- printf "http://%s:%v" (include "tandem.componentName" (dict "root" . "name" "docs")) $cfg.service.port -}}
 {{- end -}}
 
+{{/* FILES_URL: the files service inside the cluster. */}}
+{{- define "tandem.filesUrl" -}}
+{{- $cfg := include "tandem.serviceConfig" (dict "root" . "name" "files") | fromYaml -}}
+{{- printf "http://%s:%v" (include "tandem.componentName" (dict "root" . "name" "files")) $cfg.service.port -}}
+{{- end -}}
+
 {{/* Does the gateway need the HS256 secret (no JWKS URL)? "true" or "". */}}
 {{- define "tandem.needsJwtSecret" -}}
 {{- if not .Values.auth.jwksUrl -}}
@@ -213,6 +219,9 @@ Secret-backed variables (JWT_SECRET, S3 keys, URLs with credentials) are set in 
 {{- end -}}
 {{- if include "tandem.uses" (dict "cfg" $cfg "dep" "docs") -}}
 {{- $_ := set $env "DOCS_URL" (include "tandem.docsUrl" .root) -}}
+{{- end -}}
+{{- if include "tandem.uses" (dict "cfg" $cfg "dep" "files") -}}
+{{- $_ := set $env "FILES_URL" (include "tandem.filesUrl" .root) -}}
 {{- end -}}
 {{- range $k, $val := $v.extraEnv }}{{ $_ := set $env $k (toString $val) }}{{ end -}}
 {{- range $k, $val := $cfg.env }}{{ $_ := set $env $k (toString $val) }}{{ end -}}

@@ -3,6 +3,7 @@ import { AttachmentContainer, AttachmentTarget, FileUrls, FileView, FilesSetting
 import type { Principal } from '@tandem/platform';
 import { AccessService } from '../access/access.service';
 import { workspaceRoleOf } from '../access/effective-role';
+import { ChatUnavailableError } from '../chat/chat-read.repository';
 import { CHAT_ACCESS, ChatAccess } from './chat-access';
 import { FilesAnswer, FilesRepository, FilesUnavailableError } from './files.repository';
 
@@ -94,7 +95,14 @@ export class FilesAccessService {
   }
 
   private async roleOn(principal: Principal, container: AttachmentContainer): Promise<ResourceRole | 'none'> {
-    if (container.kind === 'channel') return this.chat.roleIn(principal, container.id);
+    if (container.kind === 'channel') {
+      try {
+        return await this.chat.roleIn(principal, container.id);
+      } catch (error) {
+        if (error instanceof ChatUnavailableError) refuse(503, 'UNAVAILABLE', error.message);
+        throw error;
+      }
+    }
     const result = await this.access.authorizeJoin(principal, { kind: 'doc', id: container.id });
     if (result.ok) return result.role;
     if (result.error.code === 'FORBIDDEN') return 'none';

@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { AttachmentTarget, ServerEvent, TOPICS, containerOf, roomOf } from '@tandem/contracts';
+import { AttachmentTarget, ServerEvent, TOPICS, channelRoom, containerOf, roomOf } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, Metrics, Subscription } from '@tandem/platform';
 import { gatewayGroup } from '../events/gateway-group';
 import { RoomEmitterRepository } from '../events/room-emitter.repository';
@@ -7,8 +7,7 @@ import { RoomEmitterRepository } from '../events/room-emitter.repository';
 /** The room of the document or channel a file is attached to. */
 export function roomOfTarget(tenant: string, target: AttachmentTarget): string {
   const container = containerOf(target);
-  // Channels have no ResourceRef kind yet (chat joins with issue 6); the room name follows roomOf's form.
-  return container.kind === 'doc' ? roomOf(tenant, { kind: 'doc', id: container.id }) : `t:${tenant}:channel:${container.id}`;
+  return container.kind === 'doc' ? roomOf(tenant, { kind: 'doc', id: container.id }) : channelRoom(tenant, container.id);
 }
 
 /** Turns `files.events.v1` into emits to the attachment target's room on this gateway's sockets. */
