@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
-import { Config, Readiness, connectMongo } from '@tandem/platform';
+import { Config, Metrics, Readiness, connectMongo, timed } from '@tandem/platform';
 import { join, resolve } from 'node:path';
 import { ContentWorkers } from './content/content-workers';
 import { FilesController } from './files.controller';
@@ -45,11 +45,12 @@ export class FilesModule {
   static forRoot(config: Config): DynamicModule {
     const store: Provider = {
       provide: FILE_STORE,
-      inject: [Readiness],
-      useFactory: async (readiness: Readiness) => {
+      inject: [Readiness, Metrics],
+      useFactory: async (readiness: Readiness, metrics: Metrics) => {
         const s = await createFileStore(config);
         readiness.add('file-store', () => s.checkReady());
-        return s;
+        // Each store call is timed (tandem_store_seconds{operation="files.*"}) and traced.
+        return timed(s, metrics.storeLatency, 'files', ['create', 'get', 'transition', 'listByContainer', 'delete', 'usage', 'expiredUploads', 'getSettings', 'putSettings']);
       },
     };
     const workers: Provider = {
