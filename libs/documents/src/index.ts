@@ -17,6 +17,7 @@ export * from './history/author';
 export * from './history/versions';
 export * from './history/diff';
 export * from './history/restore';
+export * from './render';
 export * as richtext from './richtext';
 export * as whiteboard from './whiteboard';
 export * as kanban from './kanban';

@@ -12,8 +12,7 @@ import { Ranked, placeAt, rankAfterAll, sortRanked } from '../ordering';
  * (one of the two moves), never in two columns and never in none. Editing a card's fields never
  * touches its place, so an edit and a move concurrently both apply.
  *
- * Deleting a column deletes the column and (by default) moves its cards to another column, or
- * deletes them when asked. A card that still points at a column that no longer exists — moved or
+ * Deleting a column moves its cards to another column, or deletes them, as the caller says. A card that still points at a column that no longer exists — moved or
  * created there by someone who had not yet seen the column's deletion — is NEVER lost: the board
  * view shows it in the synthetic column {@link UNSORTED_COLUMN_ID} ("Unsorted"), after the real
  * columns, until someone moves it (or calls {@link rehomeOrphans}).
@@ -67,25 +66,24 @@ export function moveColumn(d: KanbanDoc, columnId: string, index: number): void 
 }
 
 /**
- * Deletes a column. Its cards (as this client sees them) go to the end of `moveCardsTo` when
- * given, otherwise they are deleted with it. Cards placed in it concurrently by others show up in
- * the Unsorted column.
+ * Deletes a column; say what happens to its cards: `{ moveCardsTo: columnId }` (appended there, in
+ * order) or `{ deleteCards: true }`. Deleting cards is a delete like any other: a concurrent edit or
+ * move of one of those cards by someone else does not bring it back. Cards someone moves or adds
+ * INTO the column concurrently are kept and show in the Unsorted column.
  */
-export function deleteColumn(d: KanbanDoc, columnId: string, options: { moveCardsTo?: string } = {}): void {
+export function deleteColumn(d: KanbanDoc, columnId: string, cards: { moveCardsTo: string } | { deleteCards: true }): void {
   columnOf(d, columnId);
-  if (options.moveCardsTo !== undefined) {
-    if (options.moveCardsTo === columnId) throw new DocumentError('invalid-argument', 'cannot move the cards of a column into itself');
-    columnOf(d, options.moveCardsTo);
+  const moveTo = 'moveCardsTo' in cards ? cards.moveCardsTo : undefined;
+  if (moveTo === undefined && !('deleteCards' in cards && cards.deleteCards === true)) {
+    throw new DocumentError('invalid-argument', 'say what happens to the cards of a deleted column: { moveCardsTo: columnId } or { deleteCards: true }');
   }
-  const cards = sortRanked(cardsIn(d, columnId));
-  if (options.moveCardsTo !== undefined) {
-    const target = options.moveCardsTo;
-    for (const c of cards) {
-      const rank = rankAfterAll(cardsIn(d, target).map((x) => x.rank));
-      d.cards[c.id].place = { columnId: target, rank };
-    }
-  } else {
-    for (const c of cards) delete d.cards[c.id];
+  if (moveTo !== undefined) {
+    if (moveTo === columnId) throw new DocumentError('invalid-argument', 'cannot move the cards of a column into itself');
+    columnOf(d, moveTo);
+  }
+  for (const c of sortRanked(cardsIn(d, columnId))) {
+    if (moveTo === undefined) delete d.cards[c.id];
+    else d.cards[c.id].place = { columnId: moveTo, rank: rankAfterAll(cardsIn(d, moveTo).map((x) => x.rank)) };
   }
   delete d.columns[columnId];
 }

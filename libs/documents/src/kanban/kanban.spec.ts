@@ -34,7 +34,7 @@ describe('kanban', () => {
     expect(kb.boardView(doc).map((c) => c.title)).toEqual(['Done', 'Backlog', 'Todo', 'In progress']);
     doc = edit(doc, 'ann', (d) => kb.deleteColumn(d, 'todo', { moveCardsTo: 'backlog' }));
     expect(layout(doc)).toEqual({ done: [], backlog: ['c1', 'c2', 'c3'], doing: [] });
-    doc = edit(doc, 'ann', (d) => kb.deleteColumn(d, 'backlog'));
+    doc = edit(doc, 'ann', (d) => kb.deleteColumn(d, 'backlog', { deleteCards: true }));
     expect(Object.keys(doc.cards)).toEqual([]);
   });
 
@@ -99,7 +99,7 @@ describe('kanban', () => {
       kb.moveCard(d, 'c1', 'doing');
       kb.addCard(d, 'doing', { id: 'c9', title: 'New in doing' });
     });
-    const deleter = edit(peer(base), 'bob', (d) => kb.deleteColumn(d, 'doing'));
+    const deleter = edit(peer(base), 'bob', (d) => kb.deleteColumn(d, 'doing', { deleteCards: true }));
     const { ab, ba } = mergeBoth(mover, deleter);
     expect(layout(ab)).toEqual(layout(ba));
     expect(layout(ab)).toEqual({ todo: ['c2', 'c3'], done: [], [kb.UNSORTED_COLUMN_ID]: ['c1', 'c9'] });
@@ -110,6 +110,27 @@ describe('kanban', () => {
     expect(layout(fixed)).toEqual({ todo: ['c2', 'c3'], done: ['c1', 'c9'] });
   });
 
+  it('deletes a card that was deleted with its column even if someone moved it out concurrently (delete wins, defined)', () => {
+    const base = setup();
+    const mover = edit(peer(base), 'ann', (d) => kb.moveCard(d, 'c1', 'done'));
+    const deleter = edit(peer(base), 'bob', (d) => kb.deleteColumn(d, 'todo', { deleteCards: true }));
+    const { ab, ba } = mergeBoth(mover, deleter);
+    expect(layout(ab)).toEqual({ doing: [], done: [] });
+    expect(layout(ba)).toEqual(layout(ab));
+  });
+
+  it('moves the cards of a deleted column, and keeps cards others add to it concurrently', () => {
+    const base = setup();
+    const a = edit(peer(base), 'ann', (d) => kb.deleteColumn(d, 'todo', { moveCardsTo: 'done' }));
+    const b = edit(peer(base), 'bob', (d) => {
+      kb.addCard(d, 'todo', { id: 'late', title: 'Added late' });
+      kb.moveColumn(d, 'todo', 2);
+    });
+    const { ab, ba } = mergeBoth(a, b);
+    expect(layout(ab)).toEqual(layout(ba));
+    expect(layout(ab)).toEqual({ doing: [], done: ['c1', 'c2', 'c3'], [kb.UNSORTED_COLUMN_ID]: ['late'] });
+  });
+
   it('refuses operations on missing cards and columns, and bad values', () => {
     const doc = setup();
     expect(() => edit(doc, 'a', (d) => kb.moveCard(d, 'nope', 'todo'))).toThrow(expect.objectContaining({ code: 'not-found' }));
@@ -117,6 +138,7 @@ describe('kanban', () => {
     expect(() => edit(doc, 'a', (d) => kb.editCard(d, 'c1', { due: 'next tuesday' }))).toThrow(/ISO date/);
     expect(() => edit(doc, 'a', (d) => kb.addColumn(d, 'x', { id: kb.UNSORTED_COLUMN_ID }))).toThrow(/reserved/);
     expect(() => edit(doc, 'a', (d) => kb.deleteColumn(d, 'todo', { moveCardsTo: 'todo' }))).toThrow(/into itself/);
+    expect(() => edit(doc, 'a', (d) => kb.deleteColumn(d, 'todo', {} as never))).toThrow(/say what happens to the cards/);
     expect(layout(doc)).toEqual({ todo: ['c1', 'c2', 'c3'], doing: [], done: [] });
   });
 });

@@ -71,6 +71,17 @@ describe('rich text', () => {
     expect(() => edit(doc, 'ann', (d) => rt.addMark(d, { start: 0, end: 1 }, 'link'))).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
   });
 
+  it('tells which marks cover a whole selection, for toolbar state', () => {
+    const doc = edit(setup('abcdef'), 'ann', (d) => {
+      rt.addMark(d, { start: 0, end: 4 }, 'bold');
+      rt.addMark(d, { start: 2, end: 6 }, 'italic');
+    });
+    expect(rt.marksInRange(doc, 0, 4)).toEqual({ bold: true });
+    expect(rt.marksInRange(doc, 2, 4)).toEqual({ bold: true, italic: true });
+    expect(rt.marksInRange(doc, 1, 6)).toEqual({});
+    expect(rt.marksInRange(doc, 3, 3)).toEqual({ bold: true, italic: true });
+  });
+
   it('grows bold and italic when typing right after them, but not links or code', () => {
     let doc = setup('ab cd');
     doc = edit(doc, 'ann', (d) => {

@@ -110,3 +110,23 @@ function toBlock(value: { [key: string]: A.MaterializeValue }): Block {
   const parents = Array.isArray(value.parents) ? (value.parents.filter((p) => typeof p === 'string') as Block['parents']) : [];
   return { type: (typeof value.type === 'string' ? value.type : 'paragraph') as Block['type'], parents, attrs: { ...attrs } };
 }
+
+/**
+ * The marks that cover ALL of `[start, end)` (for toolbar state: is the selection bold?). For a
+ * caret (`start === end`) the marks at the caret. Link values must agree across the range.
+ */
+export function marksInRange(doc: RichTextDoc, start: number, end: number): Marks {
+  if (end <= start) return marksAt(doc, Math.max(0, start - 1));
+  let common: Marks | null = null;
+  let index = 0;
+  for (const span of A.spans(doc, TEXT_PATH)) {
+    const length = span.type === 'block' ? 1 : span.value.length;
+    const overlaps = index < end && index + length > start;
+    index += length;
+    if (!overlaps || span.type === 'block') continue;
+    const marks = toMarks(span.marks);
+    if (common === null) common = marks;
+    else for (const name of Object.keys(common) as MarkName[]) if (common[name] !== marks[name]) delete common[name];
+  }
+  return common ?? {};
+}
