@@ -4,6 +4,7 @@ import { DocsModule } from '../../../services/docs/src/docs.module';
 import { GatewayModule } from '../../../services/gateway/src/gateway.module';
 import { PresenceModule } from '../../../services/presence/src/presence.module';
 import { FilesModule } from '../../../services/files/src/files.module';
+import { StatsModule } from '../../../services/stats/src/stats.module';
 
 export interface StandaloneOptions {
   config: Config;
@@ -28,7 +29,8 @@ export class StandaloneModule {
         DocsModule.forRoot(config),
         PresenceModule.forRoot(config),
         FilesModule.forRoot(config),
-        GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), presenceUrl: () => config.PRESENCE_URL ?? options.selfUrl(), filesUrl: () => config.FILES_URL ?? options.selfUrl(), webRoot: options.webRoot }),
+        StatsModule.forRoot(config),
+        GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), presenceUrl: () => config.PRESENCE_URL ?? options.selfUrl(), filesUrl: () => config.FILES_URL ?? options.selfUrl(), statsUrl: () => config.STATS_URL ?? options.selfUrl(), webRoot: options.webRoot }),
       ],
     };
   }

@@ -4,6 +4,7 @@ import { CounterHandle } from './counter';
 import { MemoryOutboxStorage, Outbox, OutboxStorage } from './outbox';
 import { PresenceApi } from './presence';
 import { FilesApi } from './files';
+import { StatsApi } from './stats';
 
 /** `online`: connected and in sync; `connecting`: (re)connecting; `offline`: disconnected for more than 3 s. */
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -50,6 +51,8 @@ export class TandemClient {
   readonly presence: PresenceApi;
   /** Files: uploads with progress and resume, lists, read URLs and file events. */
   readonly files: FilesApi;
+  /** Game statistics: live match boards, leaderboards, player profiles. */
+  readonly stats: StatsApi;
   private readonly outbox: Outbox;
   private readonly counters = new Map<string, CounterHandle>();
   private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
@@ -76,6 +79,11 @@ export class TandemClient {
       (message) => this.socket.volatile.emit('presence', message),
     );
     this.files = new FilesApi(options.url.replace(/\/$/, ''), options.getToken);
+    this.stats = new StatsApi(
+      (matchId) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('join', { type: 'join', resource: { kind: 'match', id: matchId } }),
+      (matchId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'match', id: matchId } }, () => undefined),
+      (method, path, body) => this.statsHttp(method, path, body),
+    );
     this.socket.on('connect', () => void this.resync());
     this.socket.on('disconnect', () => this.setState('connecting'));
     this.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
@@ -209,7 +217,7 @@ export class TandemClient {
       .emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: handle.docId }, ...(link ? { link } : {}) });
     if (!ack.ok) throw new TandemError(ack.error.code, ack.error.message);
     handle.applyAccess({ role: ack.role });
-    handle.applyState(ack.state);
+    if (ack.state.kind === 'doc') handle.applyState(ack.state);
   }
 
   private async resync(): Promise<void> {
@@ -226,6 +234,7 @@ export class TandemClient {
       );
       for (const command of this.outbox.all()) this.emitCommand(command);
       await this.presence.resync().catch(() => undefined); // statuses come back with the next change
+      await this.stats.resync().catch(() => undefined); // boards come back with the next update
       this.setState('online');
     } catch {
       // A document could not be rejoined (e.g. its service is restarting): try again shortly.
@@ -269,9 +278,26 @@ export class TandemClient {
       case 'file.deleted':
         this.files.dispatch(event);
         break;
+      case 'stats.board':
+      case 'stats.record':
+        this.stats.dispatch(event);
+        break;
       case 'protocol.error':
         break;
     }
+  }
+
+  /** Calls the gateway's `/api/v1/stats/<path>` with the current token; errors carry the server's code. */
+  private async statsHttp(method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown): Promise<unknown> {
+    const token = await this.options.getToken();
+    const res = await fetch(`${this.options.url.replace(/\/$/, '')}/api/v1/stats/${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+    });
+    const answer = (await res.json().catch(() => null)) as { code?: string; message?: string } | null;
+    if (!res.ok) throw new TandemError((answer?.code as ProtocolError['code']) ?? (res.status === 404 ? 'NOT_FOUND' : 'INTERNAL'), answer?.message ?? `the gateway answered ${res.status}`);
+    return answer;
   }
 
   /** Answers `auth.expiring` with a fresh token from `getToken`, so the session goes on. */

@@ -3,3 +3,4 @@ export * from './counter';
 export * from './outbox';
 export * from './presence';
 export * from './files';
+export * from './stats';

@@ -25,6 +25,9 @@ import { DocsReadRepository } from './docs/docs-read.repository';
 import { DocsEventsConsumer } from './events/docs-events.consumer';
 import { RoomEmitterRepository } from './events/room-emitter.repository';
 import { GATEWAY_OPTIONS, GatewayOptions } from './gateway.options';
+import { StatsEventsConsumer } from './stats/stats-events.consumer';
+import { StatsReadRepository } from './stats/stats-read.repository';
+import { StatsHttpController } from './stats/stats.controller';
 import { CollabGateway } from './socket/collab.gateway';
 import { CollabService } from './socket/collab.service';
 import { WebAssets } from './web/web-assets';
@@ -48,7 +51,7 @@ export class GatewayModule {
   static forRoot(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: options.devSignIn ? [AclAdminController, ChatController, FilesController, DevSignInController] : [AclAdminController, ChatController, FilesController],
+      controllers: options.devSignIn ? [AclAdminController, ChatController, FilesController, DevSignInController, StatsHttpController] : [AclAdminController, ChatController, FilesController, StatsHttpController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         { provide: SHARE_LINKS, useValue: new ShareLinks(linkSecretOf(options)) },
@@ -80,6 +83,8 @@ export class GatewayModule {
         FilesRepository,
         FilesAccessService,
         FilesEventsConsumer,
+        StatsReadRepository,
+        StatsEventsConsumer,
       ],
     };
   }

@@ -15,6 +15,8 @@ export interface GatewayOptions {
   chatUrl?: () => string;
   /** Base URL of the files service's API; defaults to `FILES_URL`. */
   filesUrl?: () => string;
+  /** Base URL of the stats service's reads; defaults to `STATS_URL`. */
+  statsUrl?: () => string;
   /** Directory of the built web app to serve at `/`, if any. */
   webRoot?: string;
 }

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { CommandId, Id } from '../ids';
 import type { ResourceRole } from '../events/acl.events';
 import { ChosenStatus, PresenceMember, ShownStatus } from '../events/presence.events';
+import type { MatchBoard } from '../events/stats.events';
 import { ChatClientCommand, ChatRequest, ChatResponses, ChatServerEvent } from './chat.messages';
 import type { AttachmentTarget, FileFailureReason, FileView } from '../events/files.events';
 
@@ -12,7 +13,8 @@ import type { AttachmentTarget, FileFailureReason, FileView } from '../events/fi
  */
 
 /** A resource a client can join: its room receives the resource's events. */
-export const ResourceRef = z.object({ kind: z.enum(['doc']), id: Id }).strict();
+/** `match`: a live stats board, watchable by anyone of the tenant (read-only). */
+export const ResourceRef = z.object({ kind: z.enum(['doc', 'match']), id: Id }).strict();
 export type ResourceRef = z.infer<typeof ResourceRef>;
 
 /** Joins a resource's room; `link` is a share-link token granting a role on that resource. */
@@ -66,6 +68,9 @@ export type LeaveMessage = z.infer<typeof LeaveMessage>;
 /** The current state of a joined resource, returned in the join acknowledgement. */
 export type ResourceState = { kind: 'doc'; docId: string; docType: 'counter'; seq: number; value: number };
 
+/** What joining a `match` answers: its board so far (null before any of its events was ingested). */
+export type MatchWatchState = { kind: 'match'; matchId: string; board: MatchBoard | null };
+
 /** Why a socket lost a resource (or the whole connection). */
 export type KickReason = 'ACCESS_REVOKED' | 'LINK_REVOKED' | 'LINK_EXPIRED' | 'TOKEN_EXPIRED';
 
@@ -94,6 +99,10 @@ export type ServerEvent =
   | { type: 'file.failed'; fileId: string; target: AttachmentTarget; name: string; reason: FileFailureReason; message: string }
   /** A file in this room was deleted with its previews. */
   | { type: 'file.deleted'; fileId: string; target: AttachmentTarget; deletedBy: string }
+  /** A watched match's board changed (at most ~10 per second per match). */
+  | { type: 'stats.board'; board: MatchBoard }
+  /** A player in a watched match beat their personal best of a stat. */
+  | { type: 'stats.record'; matchId: string; playerId: string; stat: string; value: number; previous: number | null }
   /** A message without an acknowledgement callback was refused; `event` names it. */
   | { type: 'protocol.error'; event: string; error: ProtocolError }
   /** Chat: stream changes, read state, rejected commands (see chat.messages.ts). */
@@ -115,7 +124,7 @@ export type ProtocolErrorCode =
 export type ProtocolError = { code: ProtocolErrorCode; message: string; retryAfterMs?: number };
 
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: ProtocolError };
-export type JoinAck = Ack<{ state: ResourceState; role: ResourceRole }>;
+export type JoinAck = Ack<{ state: ResourceState | MatchWatchState; role: ResourceRole }>;
 export type CommandAck = Ack<{ commandId: string }>;
 
 /** Socket.IO event map, client → server. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Ack, PresenceMessage, ProtocolError, UserPresence, roomOf, userStatusRoom } from '@tandem/contracts';
+import { Ack, PresenceMessage, ProtocolError, ResourceRef, UserPresence, roomOf, userStatusRoom } from '@tandem/contracts';
 import type { Socket } from 'socket.io';
 import { DocsUnavailableError } from '../docs/docs-read.repository';
 import type { SocketSession } from '../session/socket-session';
@@ -59,7 +59,7 @@ export class GatewayPresenceService {
     }
   }
 
-  private requireJoined(session: SocketSession, resource: { kind: 'doc'; id: string }): ProtocolError | null {
+  private requireJoined(session: SocketSession, resource: { kind: ResourceRef['kind']; id: string }): ProtocolError | null {
     if (session.joined.has(roomOf(session.principal.tenant, resource))) return null;
     return { code: 'FORBIDDEN', message: 'join the resource first' };
   }

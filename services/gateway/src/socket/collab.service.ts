@@ -4,6 +4,7 @@ import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, SERVICE_NAME, currentTrac
 import { randomUUID } from 'node:crypto';
 import { AccessService } from '../access/access.service';
 import { DocsReadRepository, DocsUnavailableError } from '../docs/docs-read.repository';
+import { StatsReadRepository, StatsUnavailableError } from '../stats/stats-read.repository';
 import { LimitsService } from '../limits/limits.service';
 import { PresenceReporter } from '../presence/presence-reporter';
 import type { SocketSession } from '../session/socket-session';
@@ -26,6 +27,7 @@ export class CollabService {
     @Inject(LOGGER) private readonly logger: Logger,
     @Inject(SERVICE_NAME) private readonly service: string,
     private readonly docs: DocsReadRepository,
+    private readonly stats: StatsReadRepository,
     private readonly access: AccessService,
     private readonly limits: LimitsService,
     private readonly presence: PresenceReporter,
@@ -44,13 +46,18 @@ export class CollabService {
     session.joined.set(room, { resource, role: allowed.role, linkId: allowed.linkId });
     await socket.join(room);
     try {
+      if (resource.kind === 'match') {
+        // Watchers of a match are not tracked by presence: a final can have thousands.
+        const board = await this.stats.board(session.principal.tenant, resource.id);
+        return { ok: true, state: { kind: 'match', matchId: resource.id, board }, role: allowed.role };
+      }
       const state = await this.docs.counter(session.principal.tenant, resource.id);
       await this.presence.joined(socketId, session, resource);
       return { ok: true, state, role: allowed.role };
     } catch (error) {
       session.joined.delete(room);
       await socket.leave(room);
-      if (error instanceof DocsUnavailableError) return { ok: false, error: { code: 'UNAVAILABLE', message: error.message } };
+      if (error instanceof DocsUnavailableError || error instanceof StatsUnavailableError) return { ok: false, error: { code: 'UNAVAILABLE', message: error.message } };
       throw error;
     }
   }
@@ -59,7 +66,7 @@ export class CollabService {
     const room = roomOf(session.principal.tenant, resource);
     if (!session.joined.delete(room)) return;
     await socket.leave(room);
-    await this.presence.left(socketId, session, resource);
+    if (resource.kind !== 'match') await this.presence.left(socketId, session, resource);
   }
 
   async command(session: SocketSession, command: Exclude<ClientCommand, ChatClientCommand>): Promise<CommandAck> {
