@@ -1,5 +1,5 @@
 import { Metrics } from '@tandem/platform';
-import { readMetricsCatalogue } from '@tandem/platform/testing';
+import { checkFamily, parseExposition, readMetricsCatalogue } from '@tandem/platform/testing';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
@@ -63,5 +63,29 @@ describe('the metrics catalogue (docs/metrics.md)', () => {
       const listed = e.processes.includes('all') ? known : e.processes;
       expect(e.nonZeroIn.filter((p) => !listed.includes(p))).toEqual([]);
     }
+  });
+});
+
+describe('the scrape checks used by e2e/metrics.e2e.spec.ts', () => {
+  const counter = { name: 'tandem_x_total', type: 'counter', labels: ['topic'], processes: ['all'], nonZeroIn: ['all'], meaning: 'x' } as const;
+  const histogram = { name: 'tandem_h_seconds', type: 'histogram', labels: [], processes: ['all'], nonZeroIn: [], meaning: 'h' } as const;
+  const parse = (text: string) => parseExposition(text);
+
+  it('accept a plausible exposition', () => {
+    const f = parse('# HELP tandem_x_total x\n# TYPE tandem_x_total counter\ntandem_x_total{topic="a",service="s"} 3\n');
+    expect(checkFamily({ ...counter, labels: [...counter.labels], processes: [...counter.processes], nonZeroIn: [...counter.nonZeroIn] }, f.get('tandem_x_total'), true)).toEqual([]);
+    const h = parse('# TYPE tandem_h_seconds histogram\ntandem_h_seconds_bucket{le="0.1"} 1\ntandem_h_seconds_bucket{le="+Inf"} 2\ntandem_h_seconds_sum 0.3\ntandem_h_seconds_count 2\n');
+    expect(checkFamily({ ...histogram, labels: [], processes: ['all'], nonZeroIn: [] }, h.get('tandem_h_seconds'), true)).toEqual([]);
+  });
+
+  it('report a missing family, a wrong type, a missing label, a zero that should not be, and broken buckets', () => {
+    const c = { ...counter, labels: [...counter.labels], processes: ['all'], nonZeroIn: ['all'] };
+    expect(checkFamily(c, undefined, false)).toEqual(['tandem_x_total is not exposed']);
+    expect(checkFamily(c, parse('# TYPE tandem_x_total gauge\ntandem_x_total{topic="a"} 1\n').get('tandem_x_total'), false)[0]).toMatch(/is a gauge, catalogued as a counter/);
+    expect(checkFamily(c, parse('# TYPE tandem_x_total counter\ntandem_x_total 1\n').get('tandem_x_total'), false)[0]).toMatch(/lacks label\(s\) topic/);
+    expect(checkFamily(c, parse('# TYPE tandem_x_total counter\ntandem_x_total{topic="a"} 0\n').get('tandem_x_total'), true)[0]).toMatch(/is zero/);
+    const h = { ...histogram, labels: [], processes: ['all'], nonZeroIn: [] };
+    const broken = parse('# TYPE tandem_h_seconds histogram\ntandem_h_seconds_bucket{le="0.1"} 3\ntandem_h_seconds_bucket{le="+Inf"} 2\ntandem_h_seconds_sum 0.3\ntandem_h_seconds_count 5\n');
+    expect(checkFamily(h, broken.get('tandem_h_seconds'), false)).toEqual([expect.stringMatching(/bucket le=Infinity < le=0.1/), expect.stringMatching(/\+Inf bucket does not equal _count/)]);
   });
 });

@@ -119,9 +119,11 @@ export function checkFamily(entry: CatalogueEntry, family: ExposedFamily | undef
       if (buckets.at(-1)?.[0] !== Infinity || buckets.at(-1)?.[1] !== count) problems.push(`${entry.name}${k}: the +Inf bucket does not equal _count`);
     }
   }
-  if (mustBeNonZero) {
-    const values = entry.type === 'histogram' ? family.samples.filter((s) => s.name.endsWith('_count')) : family.samples;
-    if (!values.some((s) => s.value > 0)) problems.push(`${entry.name} is zero (or has no series) although the workload exercises it`);
-  }
+  if (mustBeNonZero && !isNonZero(entry, [family])) problems.push(`${entry.name} is zero (or has no series) although the workload exercises it`);
   return problems;
+}
+
+/** True if any of these exposures (e.g. every process of one service) has a non-zero value or count. */
+export function isNonZero(entry: CatalogueEntry, families: Array<ExposedFamily | undefined>): boolean {
+  return families.some((family) => (entry.type === 'histogram' ? (family?.samples ?? []).filter((s) => s.name.endsWith('_count')) : (family?.samples ?? [])).some((s) => s.value > 0));
 }
