@@ -83,12 +83,16 @@ describe('/metrics of every process against docs/metrics.md', () => {
     await ann.presence.typing('metrics', true, 'typing');
     await expect(ann.counter('second-room')).rejects.toThrow();
     const kicked = new Promise<void>((resolve) => bobDoc.onChange((c) => c.kicked && resolve()));
-    const res = await fetch(`${gateways[0].url}/api/v1/resources/doc/metrics/workspace-access`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${await signToken(jwtSecret, { sub: 'ann', tenant })}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ access: 'none' }),
-    });
-    expect(res.status).toBe(202);
+    // The first writer owns the document once the docs service applied its ACL (asynchronous).
+    const annToken = await signToken(jwtSecret, { sub: 'ann', tenant });
+    await eventually(async () => {
+      const res = await fetch(`${gateways[0].url}/api/v1/resources/doc/metrics/workspace-access`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${annToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ access: 'none' }),
+      });
+      expect(res.status).toBe(202);
+    }, 15_000, 250);
     await kicked;
 
     // Scrape until the slowest effects (typing expiry, presence gauges) show, then check all.
