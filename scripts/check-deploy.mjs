@@ -9,11 +9,16 @@
 //                                source (go install), then checks on the rendered manifests
 //                                (a Deployment + Service + ConfigMap per service, probes, env),
 //                                for the defaults and every ci/*-values.yaml; NOTES.txt renders;
-//                                bad values are refused (values.schema.json, tandem.validate)
+//                                bad values are refused (values.schema.json, tandem.validate);
+//                                every rendering validated offline against the Kubernetes API types
+//                                (scripts/kube-validate: k8s.io/api with strict decoding, the
+//                                Prometheus Operator's types for ServiceMonitor)
 //
 // Tools it gets by itself, once per machine:
 //   docker-compose  apt-get install docker-compose (apt-get update only if that install fails)
 //   promtool        apt-get install prometheus (Debian's package provides promtool), the same way
+//   kube-validate   go build scripts/kube-validate (modules from the Go module proxy) into
+//                   <cache>/kube-validate-<source hash>/; cold: a few minutes
 //   helm            GOBIN=<cache>/helm-<version> go install helm.sh/helm/v3/cmd/helm@<version>
 //                   cache: ${TANDEM_INFRA_CACHE:-$HOME/.cache/tandem-infra}/helm-<version>/helm,
 //                   finished when <dir>/.complete exists (same layout as scripts/infra).
@@ -31,6 +36,7 @@
 // (python3-yaml is a dependency of Debian's docker-compose).
 
 import { spawn, spawnSync } from 'node:child_process';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
@@ -555,6 +561,44 @@ async function ensureHelm() {
   });
 }
 
+/**
+ * scripts/kube-validate (Go, k8s.io/api types with strict decoding, plus the Prometheus Operator's
+ * types for ServiceMonitor), built once per machine from the Go module proxy into
+ * <cache>/kube-validate-<hash of its sources>/kube-validate.
+ */
+async function ensureKubeValidate() {
+  const src = path.join(ROOT, 'scripts', 'kube-validate');
+  const hash = crypto.createHash('sha256');
+  for (const f of ['go.mod', 'go.sum', 'main.go']) hash.update(fs.readFileSync(path.join(src, f)));
+  const dir = path.join(cacheRoot(), `kube-validate-${hash.digest('hex').slice(0, 12)}`);
+  const bin = path.join(dir, 'kube-validate');
+  const done = () => fs.existsSync(path.join(dir, '.complete')) && fs.existsSync(bin);
+  if (done()) {
+    say(`kube-validate: using the cached build (${bin})`);
+    return bin;
+  }
+  const go = requireGo();
+  await fsp.mkdir(cacheRoot(), { recursive: true });
+  return withLock(dir, async () => {
+    if (done()) return bin;
+    await fsp.rm(dir, { recursive: true, force: true });
+    await fsp.mkdir(dir, { recursive: true });
+    say(`kube-validate: building scripts/kube-validate into ${dir} (k8s.io/client-go from the Go module proxy; once per machine, a few minutes cold)`);
+    const env = { ...process.env, GO111MODULE: 'on', GOFLAGS: [process.env.GOFLAGS, '-modcacherw', '-mod=readonly'].filter(Boolean).join(' ') };
+    const { ms } = await runLong(go, ['build', '-trimpath', '-o', bin, '.'], { label: 'go build kube-validate', env, cwd: src, filter: (l) => !/^go: downloading/.test(l) });
+    await fsp.writeFile(path.join(dir, '.complete'), JSON.stringify({ tool: 'kube-validate', builtAt: new Date().toISOString(), buildSeconds: Math.round(ms / 100) / 10 }) + '\n');
+    return bin;
+  });
+}
+
+/** Validates rendered manifests offline against the Kubernetes types; returns its summary line. */
+function kubeValidate(validator, manifests, label) {
+  const minor = /^v?1\.(\d+)/.exec(KUBE_VERSION)?.[1] ?? '31';
+  const r = runSync(validator, ['-kube-version', `1.${minor}`], { input: manifests });
+  expect(r.status === 0, `${label}: the rendered manifests are not valid Kubernetes 1.${minor} objects:\n${(r.stdout + r.stderr).trim()}`);
+  return r.stdout.trim();
+}
+
 /** The flag this helm accepts for the Kubernetes version, per subcommand. */
 function kubeVersionFlag(helm, sub) {
   const help = runSync(helm, [sub, '--help']).stdout;
@@ -645,7 +689,7 @@ function renderNotes(helm, base, extra) {
   }
 }
 
-function checkHelm({ bin: helm, version, built, ms }) {
+function checkHelm({ bin: helm, version, built, ms }, validator) {
   const chartDir = path.join(ROOT, CHART);
   for (const f of ['Chart.yaml', 'values.yaml', 'values.schema.json', 'templates/_helpers.tpl', 'templates/NOTES.txt']) {
     expect(fs.existsSync(path.join(chartDir, f)), `${CHART}/${f} is missing`);
@@ -679,6 +723,15 @@ function checkHelm({ bin: helm, version, built, ms }) {
   const base = ['template', 'tandem', CHART, '--namespace', 'tandem', ...tplKube];
   const out = helmRun(helm, base, 'helm template');
   const docs = parseYaml(out, 'helm template output');
+  ok(`kube-validate (defaults): ${kubeValidate(validator, out, 'helm template (defaults)')}`);
+  // The validator itself must refuse what the API server would: a misspelt field, a wrong type.
+  for (const [bad, mention] of [
+    [out.replace(/\n(\s+)terminationGracePeriodSeconds:/, '\n$1terminationGracePeriodSecond:'), 'unknown field'],
+    [out.replace(/\n(\s+)replicas: \d+/, '\n$1replicas: two'), 'replicas'],
+  ]) {
+    const r = runSync(validator, ['-kube-version', '1.31'], { input: bad });
+    expect(r.status !== 0 && r.stdout.includes(mention), `kube-validate accepted a broken manifest (expected "${mention}"):\n${r.stdout}`);
+  }
   const summary = checkRendered(docs, { label: 'helm template (defaults)', expectIngress: false, expectHpa: false, expectServiceMonitor: false, expectSecret: true });
   ok(`helm template (defaults) ${tplKube.join(' ')}: ${summary}; a Deployment+Service+ConfigMap per service, probes /healthz and /readyz, non-root`);
 
@@ -690,6 +743,7 @@ function checkHelm({ bin: helm, version, built, ms }) {
       .map(([k]) => k);
     const hpaOn = Object.values(vals.services || {}).some((v) => v?.autoscaling?.enabled) || vals.autoscaling?.enabled === true;
     const o = helmRun(helm, [...base, '-f', path.join(CHART, 'ci', f)], `helm template -f ci/${f}`);
+    ok(`kube-validate (ci/${f}): ${kubeValidate(validator, o, `helm template -f ci/${f}`)}`);
     const s = checkRendered(parseYaml(o, `helm template -f ci/${f}`), {
       label: `helm template -f ci/${f}`,
       expectIngress: vals.ingress?.enabled === true,
@@ -743,13 +797,14 @@ async function main() {
   // Tools first, so that a fresh machine gets (and caches) them even while a file is wrong.
   const compose = args.has('--skip-compose') ? null : await ensureDockerCompose();
   const helm = args.has('--skip-helm') ? null : await ensureHelm();
+  const validator = args.has('--skip-helm') ? null : await ensureKubeValidate();
   const promtool = args.has('--skip-prometheus') ? null : await ensurePromtool();
   checkDockerfile();
   if (promtool) checkPrometheus(promtool);
   else say('skipping promtool (--skip-prometheus)');
   if (compose) checkCompose(compose);
   else say('skipping docker-compose (--skip-compose)');
-  if (helm) checkHelm(helm);
+  if (helm) checkHelm(helm, validator);
   else say('skipping helm (--skip-helm)');
   say(`checked, in ${secs(Date.now() - t0)}:`);
   for (const c of checked) say(`  - ${c}`);
