@@ -13,7 +13,10 @@ export interface Ranked {
 }
 
 export function compareRanked(a: Ranked, b: Ranked): number {
-  if (a.rank !== b.rank) return a.rank < b.rank ? -1 : 1;
+  // Documents come from other peers: a missing or non-string rank sorts first, never breaks the sort.
+  const ra = typeof a.rank === 'string' ? a.rank : '';
+  const rb = typeof b.rank === 'string' ? b.rank : '';
+  if (ra !== rb) return ra < rb ? -1 : 1;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 

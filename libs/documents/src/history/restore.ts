@@ -1,6 +1,8 @@
 import * as A from '@automerge/automerge';
 import { MARK_EXPAND, TEXT_PATH } from '../richtext/richtext.ops';
 import { changeMessage } from './author';
+import type { DocKind } from '../kinds';
+import { Migration, migrate } from '../schema/migrate';
 import { assertHeads } from './versions';
 
 /** Keys whose object value is one register (written whole, never field by field): a card's place. */
@@ -14,11 +16,20 @@ const ATOMIC_KEYS = new Set(['place']);
  * counter increments by the difference, keys put back or deleted. Edits others make concurrently
  * with the restore merge with it like any edit (an edit to an object the restore deletes stays
  * deleted; a new card or shape someone adds concurrently stays).
+ * A version older than a schema migration is migrated before it is restored.
  * Returns the same document when the current state already equals that version.
  */
-export function restoreChange<T>(doc: A.Doc<T>, heads: A.Heads, options: { userId: string; time?: number }): A.Doc<T> {
+export function restoreChange<T>(
+  doc: A.Doc<T>,
+  heads: A.Heads,
+  options: { userId: string; time?: number; migrations?: readonly Migration[]; current?: Readonly<Record<DocKind, number>> },
+): A.Doc<T> {
   assertHeads(doc, heads);
-  const old = A.view(doc, heads) as unknown as Record<string, unknown>;
+  let old = A.view(doc, heads) as unknown as Record<string, unknown>;
+  // A version from before a schema migration is migrated first: restoring never downgrades the schema.
+  if (typeof old.schema === 'number' && old.schema < ((doc as { schema?: number }).schema ?? 0)) {
+    old = migrate(A.clone(old as A.Doc<Record<string, unknown>>), { migrations: options.migrations, current: options.current }) as Record<string, unknown>;
+  }
   const message = changeMessage(options.userId, { restore: [...heads].sort() });
   const changeOpts = options.time === undefined ? { message } : { message, time: options.time };
   return A.change(doc, changeOpts, (d) => {

@@ -131,6 +131,19 @@ describe('kanban', () => {
     expect(layout(ab)).toEqual({ doing: [], done: ['c1', 'c2', 'c3'], [kb.UNSORTED_COLUMN_ID]: ['late'] });
   });
 
+  it('shows malformed cards and columns written by a buggy or hostile peer without losing or duplicating any', () => {
+    const doc = A.change(setup(), (d) => {
+      const raw = d as unknown as { cards: Record<string, unknown>; columns: Record<string, unknown> };
+      raw.cards.noplace = { id: 'noplace', title: 7 };
+      raw.cards.wrongid = { id: 'c1', title: 'Liar', place: { columnId: 'todo', rank: 5 } };
+      raw.columns.norank = { id: 'norank', title: 'No rank' };
+    });
+    const view = kb.boardView(doc);
+    expect(view.map((c) => c.id)).toEqual(['norank', 'todo', 'doing', 'done', kb.UNSORTED_COLUMN_ID]);
+    expect(layout(doc)).toEqual({ norank: [], todo: ['wrongid', 'c1', 'c2', 'c3'], doing: [], done: [], [kb.UNSORTED_COLUMN_ID]: ['noplace'] });
+    expectEveryCardOnce(doc);
+  });
+
   it('refuses operations on missing cards and columns, and bad values', () => {
     const doc = setup();
     expect(() => edit(doc, 'a', (d) => kb.moveCard(d, 'nope', 'todo'))).toThrow(expect.objectContaining({ code: 'not-found' }));

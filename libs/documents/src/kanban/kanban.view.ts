@@ -28,11 +28,13 @@ export interface ColumnView {
  * its column no longer exists.
  */
 export function boardView(doc: KanbanDoc): ColumnView[] {
-  const columns = sortRanked(Object.values(doc.columns ?? {}).map((c) => ({ id: c.id, rank: c.rank, title: c.title })));
+  // Map keys are the ids; values written by other peers are read defensively.
+  const columns = sortRanked(Object.entries(doc.columns ?? {}).filter(([, c]) => c && typeof c === 'object').map(([id, c]) => ({ id, rank: c.rank, title: typeof c.title === 'string' ? c.title : '' })));
   const byColumn = new Map<string, CardView[]>(columns.map((c) => [c.id, []]));
   const unsorted: CardView[] = [];
-  for (const card of Object.values(doc.cards ?? {})) {
-    const view = cardView(card);
+  for (const [id, card] of Object.entries(doc.cards ?? {})) {
+    if (!card || typeof card !== 'object') continue;
+    const view = { ...cardView(card), id };
     (byColumn.get(view.columnId) ?? unsorted).push(view);
   }
   const sortCards = (cards: CardView[]) => sortRanked(cards.map((c) => ({ ...c, id: c.id, rank: c.rank })));
@@ -42,15 +44,18 @@ export function boardView(doc: KanbanDoc): ColumnView[] {
 }
 
 export function cardView(card: KanbanDoc['cards'][string]): CardView {
+  const place = card.place && typeof card.place === 'object' ? card.place : null;
+  const str = (v: unknown) => (typeof v === 'string' ? v : '');
+  const keys = (v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.keys(v).sort() : []);
   return {
     id: card.id,
-    title: card.title,
-    description: card.description,
-    assignees: Object.keys(card.assignees ?? {}).sort(),
-    labels: Object.keys(card.labels ?? {}).sort(),
-    due: card.due ?? null,
-    columnId: card.place?.columnId ?? UNSORTED_COLUMN_ID,
-    rank: card.place?.rank ?? '',
-    createdBy: card.createdBy ?? null,
+    title: str(card.title),
+    description: str(card.description),
+    assignees: keys(card.assignees),
+    labels: keys(card.labels),
+    due: typeof card.due === 'string' ? card.due : null,
+    columnId: typeof place?.columnId === 'string' ? place.columnId : UNSORTED_COLUMN_ID,
+    rank: str(place?.rank),
+    createdBy: typeof card.createdBy === 'string' ? card.createdBy : null,
   };
 }

@@ -105,7 +105,9 @@ export function splitBlock(d: RichTextDoc, at: Position, block: Block = paragrap
  * The implicit first paragraph (text before any marker) gets a marker at 0.
  */
 export function setBlock(d: RichTextDoc, at: Position, block: Block): void {
-  const marker = blockMarkerBefore(d, indexOf(d, at));
+  let marker = blockMarkerBefore(d, indexOf(d, at));
+  // Position 0 of a text that opens with a marker belongs to that first block, not to an empty one before it.
+  if (marker === null && d.text.startsWith(BLOCK_MARKER) && A.block(d, TEXT_PATH, 0) !== null) marker = 0;
   if (marker === null) A.splitBlock(d, TEXT_PATH, 0, toValue(block));
   else A.updateBlock(d, TEXT_PATH, marker, toValue(block));
 }
@@ -130,6 +132,23 @@ export function removeMark(d: RichTextDoc, range: Range, name: MarkName): void {
   const { start, end } = resolveRange(d, range);
   if (start === end) return;
   A.unmark(d, TEXT_PATH, { start, end, expand: MARK_EXPAND[name] }, name);
+}
+
+/** Bold/italic/code on `range`: removes the mark if it covers the whole range, adds it otherwise (the toolbar button). */
+/** Returns whether the mark is now on. */
+export function toggleMark(d: RichTextDoc, range: Range, name: Exclude<MarkName, 'link'>): boolean {
+  const { start, end } = resolveRange(d, range);
+  if (start === end) return false;
+  let index = 0;
+  let all = true;
+  for (const span of A.spans(d, TEXT_PATH)) {
+    const length = span.type === 'block' ? 1 : span.value.length;
+    if (span.type === 'text' && index < end && index + length > start && span.marks?.[name] !== true) all = false;
+    index += length;
+  }
+  if (all) removeMark(d, { start, end }, name);
+  else addMark(d, { start, end }, name);
+  return !all;
 }
 
 /** Index of the block marker governing position `index` (the last marker before it), or `null` for the implicit first paragraph. */

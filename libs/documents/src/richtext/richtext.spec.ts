@@ -40,6 +40,9 @@ describe('rich text', () => {
     doc = edit(doc, 'ann', (d) => rt.joinBlock(d, rt.blockMarkerBefore(d, 23)!));
     expect(rt.plainText(doc)).toBe('Title\nFirst paragraphItem one');
     expect(() => edit(doc, 'ann', (d) => rt.joinBlock(d, 3))).toThrow(expect.objectContaining({ code: 'invalid-argument' }));
+    // Position 0, before the opening marker, is in the first block: no empty block is made.
+    doc = edit(doc, 'ann', (d) => rt.setBlock(d, 0, rt.heading(3)));
+    expect(rt.blocks(doc).map((b) => [b.block.type, b.block.attrs.level ?? null])).toEqual([['heading', 3], ['heading', 2]]);
   });
 
   it('starts with an implicit paragraph: text with no markers renders as one', () => {
@@ -80,6 +83,11 @@ describe('rich text', () => {
     expect(rt.marksInRange(doc, 2, 4)).toEqual({ bold: true, italic: true });
     expect(rt.marksInRange(doc, 1, 6)).toEqual({});
     expect(rt.marksInRange(doc, 3, 3)).toEqual({ bold: true, italic: true });
+    let toggled = edit(doc, 'ann', (d) => expect(rt.toggleMark(d, { start: 1, end: 6 }, 'bold')).toBe(true));
+    expect(rt.marksInRange(toggled, 0, 6)).toEqual({ bold: true });
+    toggled = edit(toggled, 'ann', (d) => expect(rt.toggleMark(d, { start: 0, end: 3 }, 'bold')).toBe(false));
+    expect(rt.marksInRange(toggled, 0, 3)).toEqual({});
+    expect(rt.marksInRange(toggled, 3, 6)).toEqual({ bold: true, italic: true });
   });
 
   it('grows bold and italic when typing right after them, but not links or code', () => {

@@ -2,6 +2,8 @@ import * as A from '@automerge/automerge';
 import { createDoc } from '../initial';
 import { CURRENT_SCHEMA, type RichTextDoc } from '../kinds';
 import { listVersions } from '../history/versions';
+import { restoreChange } from '../history/restore';
+import { insertText } from '../richtext/richtext.ops';
 import { Migration, assertWritable, migrate, schemaStatus } from './migrate';
 
 describe('schema versions', () => {
@@ -36,5 +38,17 @@ describe('schema versions', () => {
     expect(migrated).toMatchObject({ schema: 3, lang: 'en', spellcheck: true });
     expect(listVersions(migrated).map((v) => v.type)).toEqual(['created', 'migration', 'migration']);
     expect(() => migrate(createDoc('richtext'), { migrations: [], current })).toThrow(/no migration for richtext schema 1 -> 2/);
+  });
+
+  it('restores a version from before a migration without downgrading the schema', () => {
+    type V2 = RichTextDoc & { lang?: string };
+    const steps: Migration[] = [{ kind: 'richtext', from: 1, describe: 'language', apply: (d) => ((d as V2).lang = 'en') }];
+    const current = { ...CURRENT_SCHEMA, richtext: 2 };
+    const v1doc = A.change(createDoc('richtext'), (d) => insertText(d, 0, 'old text'));
+    const v1 = A.getHeads(v1doc);
+    let doc = migrate(v1doc, { migrations: steps, current }) as A.Doc<V2>;
+    doc = A.change(doc, (d) => insertText(d, 8, ', new text'));
+    const restored = restoreChange(doc, v1, { userId: 'ann', migrations: steps, current });
+    expect(A.toJS(restored)).toEqual({ kind: 'richtext', schema: 2, lang: 'en', text: 'old text' });
   });
 });

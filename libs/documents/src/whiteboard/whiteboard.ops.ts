@@ -167,8 +167,9 @@ export function deleteItem(d: WhiteboardDoc, id: string): void {
 
 /** Items bottom to top (the drawing order), as plain objects. */
 export function itemsInOrder(doc: WhiteboardDoc): BoardItem[] {
-  const items = Object.values(doc.items ?? {});
-  return sortRanked(items.map((i) => ({ id: i.id, rank: i.z, item: i }))).map((r) => r.item);
+  // The map key is the id (an item's own `id` field could have been written wrong by a peer).
+  const entries = Object.entries(doc.items ?? {}).filter(([, i]) => i && typeof i === 'object');
+  return sortRanked(entries.map(([id, item]) => ({ id, rank: item.z, item }))).map((r) => (r.item.id === r.id ? r.item : { ...r.item, id: r.id }));
 }
 
 export function itemOf(d: WhiteboardDoc, id: string): BoardItem {

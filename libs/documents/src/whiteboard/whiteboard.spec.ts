@@ -121,6 +121,16 @@ describe('whiteboard', () => {
     expect(o).toHaveLength(11);
   });
 
+  it('draws items written wrongly by another peer (no z, wrong id field) exactly once, ordered the same everywhere', () => {
+    const doc = A.change(setup(), (d) => {
+      const raw = d.items as unknown as Record<string, unknown>;
+      raw.noz = { id: 'noz', type: 'rectangle', x: 0, y: 0 };
+      raw.liar = { id: 'rect', type: 'ellipse', z: 'zzz', x: 0, y: 0 };
+    });
+    expect(order(doc)).toEqual(['noz', 'rect', 'note', 'ink', 'liar']);
+    expect(wb.itemsInOrder(doc)).toHaveLength(5);
+  });
+
   it('rejects bad input with clear errors and loses nothing', () => {
     const doc = setup();
     expect(() => edit(doc, 'a', (d) => wb.addShape(d, { type: 'hexagon' as never, x: 0, y: 0, width: 1, height: 1 }))).toThrow(/unknown shape type/);
