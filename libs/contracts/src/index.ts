@@ -11,5 +11,7 @@ export * from './protocol/chat.messages';
 export * from './events/stats.events';
 export * from './events/files.events';
 export * from './files/files.api';
+export * from './events/notifications.events';
+export * from './protocol/notifications.messages';
 export * from './protocol/messages';
 export * from './asyncapi';

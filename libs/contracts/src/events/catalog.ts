@@ -4,6 +4,7 @@ import { AclEventSchemas } from './acl.events';
 import { ChatCommandSchemas, ChatEventSchemas } from './chat.events';
 import { DocsCommandSchemas, DocsEventSchemas } from './docs.events';
 import { FilesEventSchemas } from './files.events';
+import { NotificationsEventSchemas } from './notifications.events';
 import { PresenceCommandSchemas, PresenceEventSchemas } from './presence.events';
 import { StatsDeadLetterSchemas, StatsEventSchemas, StatsIngestSchemas } from './stats.events';
 
@@ -24,7 +25,7 @@ export const EVENT_CATALOG = {
   [TOPICS.statsIngest]: StatsIngestSchemas,
   [TOPICS.statsEvents]: StatsEventSchemas,
   [TOPICS.statsIngestDlq]: StatsDeadLetterSchemas,
-  [TOPICS.notificationsEvents]: {},
+  [TOPICS.notificationsEvents]: NotificationsEventSchemas,
   [TOPICS.acl]: AclEventSchemas,
 } as const satisfies Record<TopicName, Record<string, z.ZodType>>;
 

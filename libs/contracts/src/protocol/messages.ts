@@ -4,7 +4,11 @@ import type { ResourceRole } from '../events/acl.events';
 import { ChosenStatus, PresenceMember, ShownStatus } from '../events/presence.events';
 import type { MatchBoard } from '../events/stats.events';
 import { ChatClientCommand, ChatRequest, ChatResponses, ChatServerEvent } from './chat.messages';
+<<<<<<< HEAD
 import type { AttachmentTarget, FileFailureReason, FileView } from '../events/files.events';
+=======
+import { NotificationsRequest, NotificationsResponses, NotificationsServerEvent } from './notifications.messages';
+>>>>>>> 92f0a55 (Notifications contracts (notifications.events.v1, socket protocol) and the inbox store: port, mongoose adapter (FerretDB 1.24) and embedded file adapter, one contract suite run against both)
 
 /**
  * The client ↔ gateway protocol, carried over Socket.IO. Clients send `join`, `leave` and `command`
@@ -106,7 +110,9 @@ export type ServerEvent =
   /** A message without an acknowledgement callback was refused; `event` names it. */
   | { type: 'protocol.error'; event: string; error: ProtocolError }
   /** Chat: stream changes, read state, rejected commands (see chat.messages.ts). */
-  | ChatServerEvent;
+  | ChatServerEvent
+  /** Notifications: new ones and badge changes, to every socket of the user (see notifications.messages.ts). */
+  | NotificationsServerEvent;
 
 /** Codes of protocol errors; every failed acknowledgement carries one and a message saying what to do. */
 export type ProtocolErrorCode =
@@ -137,6 +143,8 @@ export interface ClientToServerEvents {
   presence(message: PresenceMessage, ack?: (result: Ack<{ users?: UserPresence[] }>) => void): void;
   /** Chat reads and channel-room subscriptions; the answer's shape is `ChatResponses[type]`. */
   chat(message: ChatRequest, ack: (result: Ack<ChatResponses[keyof ChatResponses]>) => void): void;
+  /** Inbox reads, read marks and preferences; the answer's shape is `NotificationsResponses[type]`. */
+  notifications(message: NotificationsRequest, ack: (result: Ack<NotificationsResponses[keyof NotificationsResponses]>) => void): void;
 }
 
 /** Socket.IO event map, server → client. */

@@ -1,0 +1,59 @@
+import { Schema } from 'mongoose';
+
+/**
+ * `notifications`: every user's inbox. The unique index on the idempotency key (derived from the
+ * source event) is what makes a redelivered or duplicated event create nothing twice; deleted ones
+ * stay as tombstones for the same reason.
+ */
+export const NotificationSchema = new Schema(
+  {
+    tenant: { type: String, required: true },
+    userId: { type: String, required: true },
+    idempotencyKey: { type: String, required: true },
+    notificationId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    type: { type: String, required: true },
+    title: { type: String, required: true },
+    body: { type: String, default: '' },
+    actorId: { type: String, default: null },
+    link: { type: Schema.Types.Mixed, required: true },
+    scopes: { type: Schema.Types.Mixed, default: [] },
+    sourceTime: { type: String, required: true },
+    createdAt: { type: String, required: true },
+    readAt: { type: String, default: null },
+    published: { type: Boolean, default: false },
+    deleted: { type: Boolean, default: false },
+  },
+  { collection: 'notifications', versionKey: false, minimize: false },
+);
+NotificationSchema.index({ tenant: 1, userId: 1, idempotencyKey: 1 }, { unique: true });
+NotificationSchema.index({ tenant: 1, userId: 1, seq: 1 });
+NotificationSchema.index({ tenant: 1, userId: 1, notificationId: 1 });
+
+/** `notification_counters`: the last seq given out per user. */
+export const NotificationCounterSchema = new Schema(
+  { tenant: { type: String, required: true }, userId: { type: String, required: true }, seq: { type: Number, required: true } },
+  { collection: 'notification_counters', versionKey: false },
+);
+NotificationCounterSchema.index({ tenant: 1, userId: 1 }, { unique: true });
+
+/** `notification_preferences`: one row per user who changed theirs. */
+export const NotificationPreferencesSchema = new Schema(
+  { tenant: { type: String, required: true }, userId: { type: String, required: true }, preferences: { type: Schema.Types.Mixed, required: true } },
+  { collection: 'notification_preferences', versionKey: false, minimize: false },
+);
+NotificationPreferencesSchema.index({ tenant: 1, userId: 1 }, { unique: true });
+
+/** `notification_acls`: the last two ACLs seen per resource, to tell who was just given access. */
+export const NotificationAclSchema = new Schema(
+  { tenant: { type: String, required: true }, resourceId: { type: String, required: true }, snapshot: { type: Schema.Types.Mixed, required: true } },
+  { collection: 'notification_acls', versionKey: false, minimize: false },
+);
+NotificationAclSchema.index({ tenant: 1, resourceId: 1 }, { unique: true });
+
+/** `notification_webhooks`: a tenant's outgoing webhook. */
+export const NotificationWebhookSchema = new Schema(
+  { tenant: { type: String, required: true }, settings: { type: Schema.Types.Mixed, required: true } },
+  { collection: 'notification_webhooks', versionKey: false, minimize: false },
+);
+NotificationWebhookSchema.index({ tenant: 1 }, { unique: true });
