@@ -1,4 +1,4 @@
 import { PlatformModule, runService } from '@tandem/platform';
+import { NotificationsModule } from './notifications.module';
 
-// Not built yet: starts, joins the platform (event bus, health, metrics) and reports healthy.
-runService('notifications', (config) => [PlatformModule.forRoot({ service: 'notifications', config })]);
+runService('notifications', (config) => [PlatformModule.forRoot({ service: 'notifications', config }), NotificationsModule.forRoot(config)]);
