@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { NotificationPreferences, NotificationsRequest, NotificationsResponses, TOPICS, TopicEvent, aggregateKey } from '@tandem/contracts';
+import { FollowTarget, NotificationPreferences, NotificationsRequest, NotificationsResponses, TOPICS, TopicEvent, aggregateKey } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, SERVICE_NAME } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
 import { NOTIFICATION_STORE, NotificationStore, WebhookSettings } from './store/notification-store.port';
@@ -66,7 +66,19 @@ export class InboxService {
         await this.store.savePreferences(tenant, userId, preferences);
         return { preferences };
       }
+      case 'notifications.follow':
+        await this.store.setFollow(tenant, userId, `${request.target.kind}:${request.target.id}`, request.following);
+        return { following: await this.following(tenant, userId) };
+      case 'notifications.following':
+        return { following: await this.following(tenant, userId) };
     }
+  }
+
+  private async following(tenant: string, userId: string): Promise<FollowTarget[]> {
+    return (await this.store.following(tenant, userId)).map((t) => {
+      const [kind, ...id] = t.split(':');
+      return { kind: kind as FollowTarget['kind'], id: id.join(':') };
+    });
   }
 
   /** Sets (or removes, with `null`) the tenant's outgoing webhook. */

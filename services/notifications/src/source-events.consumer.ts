@@ -7,7 +7,7 @@ import { SourcesService } from './sources.service';
 export const NOTIFICATIONS_GROUP = 'notifications';
 
 /** The topics notifications come from. A new source is one more topic here and a mapping. */
-export const SOURCE_TOPICS = [TOPICS.chatEvents, TOPICS.acl, TOPICS.docsEvents] as const;
+export const SOURCE_TOPICS = [TOPICS.chatEvents, TOPICS.acl, TOPICS.docsEvents, TOPICS.statsEvents] as const;
 type SourceTopic = (typeof SOURCE_TOPICS)[number];
 
 /**

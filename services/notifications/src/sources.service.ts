@@ -4,9 +4,10 @@ import { NotifyService } from './notify.service';
 import { mapAclChange, nextAclSnapshot } from './sources/acl.mapping';
 import { CardAssigned, mapCardAssigned } from './sources/card.mapping';
 import { mapChatEvent } from './sources/chat.mapping';
+import { mapStatsEvent, statsTargetsOf } from './sources/stats.mapping';
 import { NOTIFICATION_STORE, NotificationStore } from './store/notification-store.port';
 
-type SourceEvent = TopicEvent<typeof TOPICS.chatEvents> | TopicEvent<typeof TOPICS.acl> | TopicEvent<typeof TOPICS.docsEvents>;
+type SourceEvent = TopicEvent<typeof TOPICS.chatEvents> | TopicEvent<typeof TOPICS.acl> | TopicEvent<typeof TOPICS.docsEvents> | TopicEvent<typeof TOPICS.statsEvents>;
 
 /** Routes each source event to its mapping and hands the candidates to {@link NotifyService}. */
 @Injectable()
@@ -28,6 +29,13 @@ export class SourcesService {
         if (!snapshot) return; // an older version than one already seen
         if (snapshot !== stored) await this.store.saveAcl(event.tenant, resourceId, snapshot);
         await this.notify.deliver(source, mapAclChange(snapshot));
+        return;
+      }
+      case 'tandem.stats.record.broken':
+      case 'tandem.stats.rank.changed': {
+        const stats = event as TopicEvent<typeof TOPICS.statsEvents>;
+        const followers = await this.store.followers(event.tenant, statsTargetsOf(stats));
+        await this.notify.deliver(source, mapStatsEvent(stats, followers));
         return;
       }
       case 'tandem.docs.card.assigned':

@@ -38,7 +38,13 @@ export const NotificationLink = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('file'), fileId: Id, docId: Id.nullable(), channelId: Id.nullable() }).strict(),
   /** A leaderboard (and the player the event was about). */
   z.object({ kind: z.literal('leaderboard'), boardId: Id, playerId: Id.nullable() }).strict(),
+  /** A player's profile (and the match the event came from). */
+  z.object({ kind: z.literal('player'), playerId: Id, matchId: Id.nullable() }).strict(),
 ]);
+
+/** What a user can follow to hear about stats: a player, or a leaderboard. */
+export const FollowTarget = z.object({ kind: z.enum(['player', 'board']), id: Id }).strict();
+export type FollowTarget = z.infer<typeof FollowTarget>;
 export type NotificationLink = z.infer<typeof NotificationLink>;
 
 /** What can be muted: a whole channel, a document (or board), or one thread. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { Id } from '../ids';
-import { MuteScope, Notification, NotificationPreferences, NotificationType } from '../events/notifications.events';
+import { FollowTarget, MuteScope, Notification, NotificationPreferences, NotificationType } from '../events/notifications.events';
 
 /**
  * Notifications over the client ↔ gateway protocol: `notifications` requests answered in their
@@ -31,6 +31,10 @@ export const NotificationsRequest = z.discriminatedUnion('type', [
     .strict(),
   /** Mutes or unmutes one channel, document or thread. */
   z.object({ type: z.literal('notifications.mute'), scope: MuteScope, muted: z.boolean() }).strict(),
+  /** Follows (or unfollows) a player or a leaderboard: their personal bests and rank changes notify you. */
+  z.object({ type: z.literal('notifications.follow'), target: FollowTarget, following: z.boolean() }).strict(),
+  /** The players and leaderboards you follow. */
+  z.object({ type: z.literal('notifications.following') }).strict(),
 ]);
 export type NotificationsRequest = z.infer<typeof NotificationsRequest>;
 
@@ -45,6 +49,8 @@ export interface NotificationsResponses {
   'notifications.preferences': { preferences: NotificationPreferences };
   'notifications.preferences.set': { preferences: NotificationPreferences };
   'notifications.mute': { preferences: NotificationPreferences };
+  'notifications.follow': { following: FollowTarget[] };
+  'notifications.following': { following: FollowTarget[] };
 }
 
 /** Events pushed to every socket of the user. */

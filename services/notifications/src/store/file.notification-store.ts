@@ -7,6 +7,7 @@ type Counter = { tenant: string; userId: string; seq: number };
 type Prefs = { tenant: string; userId: string; preferences: NotificationPreferences };
 type Acl = { tenant: string; resourceId: string; snapshot: AclSnapshot };
 type Hook = { tenant: string; settings: WebhookSettings };
+type Follow = { tenant: string; userId: string; target: string };
 
 const strip = ({ tenant: _t, idempotencyKey: _k, deleted: _d, published: _p, ...n }: Row): Notification => n;
 
@@ -17,6 +18,7 @@ export class FileNotificationStore implements NotificationStore {
   private readonly prefs: FileCollection<Prefs>;
   private readonly acls: FileCollection<Acl>;
   private readonly hooks: FileCollection<Hook>;
+  private readonly follows: FileCollection<Follow>;
 
   constructor(directory: string) {
     // The unique key of the inbox is (tenant, user, idempotency key), as in the MongoDB index.
@@ -25,6 +27,7 @@ export class FileNotificationStore implements NotificationStore {
     this.prefs = new FileCollection<Prefs>(directory, 'preferences', (p) => `${p.tenant}/${p.userId}`);
     this.acls = new FileCollection<Acl>(directory, 'acls', (a) => `${a.tenant}/${a.resourceId}`);
     this.hooks = new FileCollection<Hook>(directory, 'webhooks', (h) => h.tenant);
+    this.follows = new FileCollection<Follow>(directory, 'follows', (f) => `${f.tenant}/${f.userId}/${f.target}`);
   }
 
   async insert(tenant: string, n: NewNotification, now: Date) {
@@ -97,6 +100,20 @@ export class FileNotificationStore implements NotificationStore {
 
   async saveAcl(tenant: string, resourceId: string, snapshot: AclSnapshot) {
     this.acls.put({ tenant, resourceId, snapshot });
+  }
+
+  async followers(tenant: string, targets: readonly string[]) {
+    const wanted = new Set(targets);
+    return [...new Set(this.follows.find((f) => f.tenant === tenant && wanted.has(f.target)).map((f) => f.userId))];
+  }
+
+  async setFollow(tenant: string, userId: string, target: string, following: boolean) {
+    if (following) this.follows.put({ tenant, userId, target });
+    else this.follows.delete(`${tenant}/${userId}/${target}`);
+  }
+
+  async following(tenant: string, userId: string) {
+    return this.follows.find((f) => f.tenant === tenant && f.userId === userId).map((f) => f.target).sort();
   }
 
   async webhook(tenant: string) {

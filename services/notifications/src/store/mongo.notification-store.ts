@@ -2,13 +2,14 @@ import { DEFAULT_NOTIFICATION_PREFERENCES, Notification, NotificationPreferences
 import { isDuplicateKeyError } from '@tandem/platform';
 import type { Connection, Model } from 'mongoose';
 import { AclSnapshot, NewNotification, NotificationStore, StoredNotification, WebhookSettings } from './notification-store.port';
-import { NotificationAclSchema, NotificationCounterSchema, NotificationPreferencesSchema, NotificationSchema, NotificationWebhookSchema } from './notification.schema';
+import { NotificationAclSchema, NotificationCounterSchema, NotificationPreferencesSchema, NotificationSchema, NotificationWebhookSchema, NotificationFollowSchema } from './notification.schema';
 
 type Row = StoredNotification & { tenant: string; idempotencyKey: string; deleted: boolean };
 type Counter = { tenant: string; userId: string; seq: number };
 type Prefs = { tenant: string; userId: string; preferences: NotificationPreferences };
 type Acl = { tenant: string; resourceId: string; snapshot: AclSnapshot };
 type Hook = { tenant: string; settings: WebhookSettings };
+type Follow = { tenant: string; userId: string; target: string };
 
 function toNotification(r: Row): Notification {
   return {
@@ -34,6 +35,7 @@ export class MongoNotificationStore implements NotificationStore {
   private readonly prefs: Model<Prefs>;
   private readonly acls: Model<Acl>;
   private readonly hooks: Model<Hook>;
+  private readonly follows: Model<Follow>;
 
   constructor(private readonly connection: Connection) {
     this.rows = connection.model<Row>('Notification', NotificationSchema);
@@ -41,11 +43,12 @@ export class MongoNotificationStore implements NotificationStore {
     this.prefs = connection.model<Prefs>('NotificationPreferences', NotificationPreferencesSchema);
     this.acls = connection.model<Acl>('NotificationAcl', NotificationAclSchema);
     this.hooks = connection.model<Hook>('NotificationWebhook', NotificationWebhookSchema);
+    this.follows = connection.model<Follow>('NotificationFollow', NotificationFollowSchema);
   }
 
   /** Builds the indexes (the unique ones make inserts idempotent); call once at start-up. */
   async init(): Promise<void> {
-    await Promise.all([this.rows, this.counters, this.prefs, this.acls, this.hooks].map((m) => m.createIndexes()));
+    await Promise.all([this.rows, this.counters, this.prefs, this.acls, this.hooks, this.follows].map((m) => m.createIndexes()));
   }
 
   async insert(tenant: string, n: NewNotification, now: Date) {
@@ -116,6 +119,21 @@ export class MongoNotificationStore implements NotificationStore {
 
   async saveAcl(tenant: string, resourceId: string, snapshot: AclSnapshot) {
     await this.acls.updateOne({ tenant, resourceId }, { $set: { snapshot } }, { upsert: true });
+  }
+
+  async followers(tenant: string, targets: readonly string[]) {
+    if (!targets.length) return [];
+    const rows = await this.follows.find({ tenant, target: { $in: [...targets] } }).lean<Follow[]>();
+    return [...new Set(rows.map((r) => r.userId))];
+  }
+
+  async setFollow(tenant: string, userId: string, target: string, following: boolean) {
+    if (following) await this.follows.updateOne({ tenant, userId, target }, { $set: { tenant, userId, target } }, { upsert: true });
+    else await this.follows.deleteOne({ tenant, userId, target });
+  }
+
+  async following(tenant: string, userId: string) {
+    return (await this.follows.find({ tenant, userId }).lean<Follow[]>()).map((r) => r.target).sort();
   }
 
   async webhook(tenant: string) {

@@ -89,6 +89,18 @@ export function runNotificationStoreContract(name: string, setup: () => Promise<
       ]);
     }, timeoutMs);
 
+    it('keeps who follows which stats target', async () => {
+      await ctx.store.setFollow(tenant, 'bob', 'player:ann', true);
+      await ctx.store.setFollow(tenant, 'bob', 'player:ann', true);
+      await ctx.store.setFollow(tenant, 'bob', 'board:kills', true);
+      await ctx.store.setFollow(tenant, 'cat', 'board:kills', true);
+      await ctx.store.setFollow(tenant, 'dan', 'player:ann', true);
+      await ctx.store.setFollow(tenant, 'dan', 'player:ann', false);
+      expect((await ctx.store.followers(tenant, ['player:ann', 'board:kills'])).sort()).toEqual(['bob', 'cat']);
+      expect(await ctx.store.followers(tenant, ['player:zed'])).toEqual([]);
+      expect(await ctx.store.following(tenant, 'bob')).toEqual(['board:kills', 'player:ann']);
+    }, timeoutMs);
+
     it('records publishing', async () => {
       await ctx.store.insert(tenant, note('bob', 'p1'), now);
       await ctx.store.markPublished(tenant, 'bob', ['n-p1']);

@@ -45,6 +45,12 @@ export interface NotificationStore {
   /** The ACLs last seen of a resource, or null. */
   acl(tenant: string, resourceId: string): Promise<AclSnapshot | null>;
   saveAcl(tenant: string, resourceId: string, snapshot: AclSnapshot): Promise<void>;
+  /** Users who follow any of `targets` (`player:<id>`, `board:<id>`), each once. */
+  followers(tenant: string, targets: readonly string[]): Promise<string[]>;
+  /** Follows or unfollows a stats target. */
+  setFollow(tenant: string, userId: string, target: string, following: boolean): Promise<void>;
+  /** The targets a user follows. */
+  following(tenant: string, userId: string): Promise<string[]>;
   webhook(tenant: string): Promise<WebhookSettings | null>;
   /** Sets the tenant's webhook, or removes it (`null`). */
   saveWebhook(tenant: string, settings: WebhookSettings | null): Promise<void>;

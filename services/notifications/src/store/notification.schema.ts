@@ -57,3 +57,11 @@ export const NotificationWebhookSchema = new Schema(
   { collection: 'notification_webhooks', versionKey: false, minimize: false },
 );
 NotificationWebhookSchema.index({ tenant: 1 }, { unique: true });
+
+/** `notification_follows`: the stats targets (`player:<id>`, `board:<id>`) each user follows. */
+export const NotificationFollowSchema = new Schema(
+  { tenant: { type: String, required: true }, userId: { type: String, required: true }, target: { type: String, required: true } },
+  { collection: 'notification_follows', versionKey: false },
+);
+NotificationFollowSchema.index({ tenant: 1, userId: 1, target: 1 }, { unique: true });
+NotificationFollowSchema.index({ tenant: 1, target: 1 });
