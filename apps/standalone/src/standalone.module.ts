@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { Config, PlatformModule } from '@tandem/platform';
 import { DocsModule } from '../../../services/docs/src/docs.module';
 import { GatewayModule } from '../../../services/gateway/src/gateway.module';
+import { NotificationsModule } from '../../../services/notifications/src/notifications.module';
 import { PresenceModule } from '../../../services/presence/src/presence.module';
 import { FilesModule } from '../../../services/files/src/files.module';
 import { StatsModule } from '../../../services/stats/src/stats.module';
@@ -29,8 +30,9 @@ export class StandaloneModule {
         DocsModule.forRoot(config),
         PresenceModule.forRoot(config),
         FilesModule.forRoot(config),
+        NotificationsModule.forRoot(config),
         StatsModule.forRoot(config),
-        GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), presenceUrl: () => config.PRESENCE_URL ?? options.selfUrl(), filesUrl: () => config.FILES_URL ?? options.selfUrl(), statsUrl: () => config.STATS_URL ?? options.selfUrl(), webRoot: options.webRoot }),
+        GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), presenceUrl: () => config.PRESENCE_URL ?? options.selfUrl(), filesUrl: () => config.FILES_URL ?? options.selfUrl(), statsUrl: () => config.STATS_URL ?? options.selfUrl(), notificationsUrl: () => config.NOTIFICATIONS_URL ?? options.selfUrl(), webRoot: options.webRoot }),
       ],
     };
   }

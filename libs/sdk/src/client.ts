@@ -2,6 +2,7 @@ import type { ClientCommand, ClientToServerEvents, CommandAck, JoinAck, KickReas
 import { io, Socket } from 'socket.io-client';
 import { CounterHandle } from './counter';
 import { MemoryOutboxStorage, Outbox, OutboxStorage } from './outbox';
+import { NotificationsApi } from './notifications';
 import { PresenceApi } from './presence';
 import { FilesApi } from './files';
 import { StatsApi } from './stats';
@@ -53,6 +54,8 @@ export class TandemClient {
   readonly files: FilesApi;
   /** Game statistics: live match boards, leaderboards, player profiles. */
   readonly stats: StatsApi;
+  /** Notifications: live, caught up on reconnect, the unread badge, inbox and preferences. */
+  readonly notifications: NotificationsApi;
   private readonly outbox: Outbox;
   private readonly counters = new Map<string, CounterHandle>();
   private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
@@ -84,6 +87,7 @@ export class TandemClient {
       (matchId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'match', id: matchId } }, () => undefined),
       (method, path, body) => this.statsHttp(method, path, body),
     );
+    this.notifications = new NotificationsApi((message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('notifications', message));
     this.socket.on('connect', () => void this.resync());
     this.socket.on('disconnect', () => this.setState('connecting'));
     this.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
@@ -235,6 +239,7 @@ export class TandemClient {
       for (const command of this.outbox.all()) this.emitCommand(command);
       await this.presence.resync().catch(() => undefined); // statuses come back with the next change
       await this.stats.resync().catch(() => undefined); // boards come back with the next update
+      await this.notifications.resync().catch(() => undefined); // caught up on the next reconnect
       this.setState('online');
     } catch {
       // A document could not be rejoined (e.g. its service is restarting): try again shortly.
@@ -281,6 +286,10 @@ export class TandemClient {
       case 'stats.board':
       case 'stats.record':
         this.stats.dispatch(event);
+        break;
+      case 'notification':
+      case 'notifications.changed':
+        this.notifications.dispatch(event);
         break;
       case 'protocol.error':
         break;

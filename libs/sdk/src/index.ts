@@ -4,3 +4,4 @@ export * from './outbox';
 export * from './presence';
 export * from './files';
 export * from './stats';
+export * from './notifications';

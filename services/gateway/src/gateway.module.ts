@@ -14,6 +14,10 @@ import { ChatReadRepository } from './chat/chat-read.repository';
 import { ChatController } from './chat/chat.controller';
 import { GatewayChatService } from './chat/chat.service';
 import { LimitsService } from './limits/limits.service';
+import { NotificationsEventsConsumer } from './notifications/notifications-events.consumer';
+import { NotificationsReadRepository } from './notifications/notifications-read.repository';
+import { NotificationsController } from './notifications/notifications.controller';
+import { GatewayNotificationsService } from './notifications/notifications.service';
 import { SessionService } from './session/session.service';
 import { CursorRelay } from './presence/cursor-relay';
 import { PresenceEventsConsumer } from './presence/presence-events.consumer';
@@ -51,7 +55,7 @@ export class GatewayModule {
   static forRoot(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: options.devSignIn ? [AclAdminController, ChatController, FilesController, DevSignInController, StatsHttpController] : [AclAdminController, ChatController, FilesController, StatsHttpController],
+      controllers: options.devSignIn ? [AclAdminController, ChatController, FilesController, DevSignInController, StatsHttpController, NotificationsController] : [AclAdminController, ChatController, FilesController, StatsHttpController, NotificationsController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         { provide: SHARE_LINKS, useValue: new ShareLinks(linkSecretOf(options)) },
@@ -78,6 +82,9 @@ export class GatewayModule {
         ChatAccessCache,
         GatewayChatService,
         ChatEventsConsumer,
+        NotificationsReadRepository,
+        GatewayNotificationsService,
+        NotificationsEventsConsumer,
         WebAssets,
         { provide: CHAT_ACCESS, useClass: options.chatUrl || options.config.CHAT_URL ? ChatServiceAccess : WorkspaceChatAccess },
         FilesRepository,

@@ -17,6 +17,8 @@ export interface GatewayOptions {
   filesUrl?: () => string;
   /** Base URL of the stats service's reads; defaults to `STATS_URL`. */
   statsUrl?: () => string;
+  /** Base URL of the notifications service's reads; defaults to `NOTIFICATIONS_URL`. */
+  notificationsUrl?: () => string;
   /** Directory of the built web app to serve at `/`, if any. */
   webRoot?: string;
 }

@@ -4,11 +4,8 @@ import type { ResourceRole } from '../events/acl.events';
 import { ChosenStatus, PresenceMember, ShownStatus } from '../events/presence.events';
 import type { MatchBoard } from '../events/stats.events';
 import { ChatClientCommand, ChatRequest, ChatResponses, ChatServerEvent } from './chat.messages';
-<<<<<<< HEAD
 import type { AttachmentTarget, FileFailureReason, FileView } from '../events/files.events';
-=======
 import { NotificationsRequest, NotificationsResponses, NotificationsServerEvent } from './notifications.messages';
->>>>>>> 92f0a55 (Notifications contracts (notifications.events.v1, socket protocol) and the inbox store: port, mongoose adapter (FerretDB 1.24) and embedded file adapter, one contract suite run against both)
 
 /**
  * The client ↔ gateway protocol, carried over Socket.IO. Clients send `join`, `leave` and `command`

@@ -12,7 +12,7 @@ const Limit = z.coerce.number().int().min(1).max(200).default(50);
 
 export const NotificationsRequest = z.discriminatedUnion('type', [
   /** A page of the inbox, newest first: everything before `beforeSeq` (no anchor: the newest). */
-  z.object({ type: z.literal('notifications.list'), beforeSeq: z.coerce.number().int().min(1).nullable().default(null), limit: Limit, unreadOnly: z.coerce.boolean().default(false) }).strict(),
+  z.object({ type: z.literal('notifications.list'), beforeSeq: z.coerce.number().int().min(1).nullable().default(null), limit: Limit, unreadOnly: z.boolean().default(false) }).strict(),
   /** Catch-up: every notification after `sinceSeq` (the last one this device saw), oldest first. */
   z.object({ type: z.literal('notifications.since'), sinceSeq: z.coerce.number().int().min(0), limit: z.coerce.number().int().min(1).max(1000).default(500) }).strict(),
   z.object({ type: z.literal('notifications.unread') }).strict(),

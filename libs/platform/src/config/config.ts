@@ -36,6 +36,8 @@ export const ConfigSchema = z
     CHAT_URL: url(['http', 'https']).optional(),
     /** Base URL of the stats service's reads (gateway → stats). */
     STATS_URL: url(['http', 'https']).optional(),
+    /** Base URL of the notifications service's reads (gateway → notifications). */
+    NOTIFICATIONS_URL: url(['http', 'https']).optional(),
     /** Most members a group DM may have (the sender included). */
     CHAT_MAX_DM_SIZE: z.coerce.number().int().min(2).max(50).default(8),
     /** The URL browsers reach this process at (links such as presigned URLs of the embedded object store). */

@@ -8,6 +8,6 @@ export const GATEWAY_INSTANCE = `${process.env.HOSTNAME ?? 'gw'}-${randomBytes(4
  * starts at the end (what happened before, clients load on join); Kafka drops the offsets of groups
  * of stopped gateways after `offsets.retention.minutes`.
  */
-export function gatewayGroup(topic: 'docs' | 'presence' | 'acl' | 'chat' | 'files' | 'stats'): string {
+export function gatewayGroup(topic: 'docs' | 'presence' | 'acl' | 'chat' | 'files' | 'stats' | 'notifications'): string {
   return `gateway-${topic}-${GATEWAY_INSTANCE}`;
 }

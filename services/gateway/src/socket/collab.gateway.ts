@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { Ack, AuthRefreshMessage, ChatRequest, ChatResponses, ClientCommand, CommandAck, JoinAck, JoinMessage, LeaveMessage, PresenceMessage, ProtocolError, UserPresence, chatUserRoom } from '@tandem/contracts';
+import { Ack, AuthRefreshMessage, ChatRequest, ChatResponses, ClientCommand, CommandAck, JoinAck, JoinMessage, LeaveMessage, NotificationsRequest, NotificationsResponses, PresenceMessage, ProtocolError, UserPresence, chatUserRoom } from '@tandem/contracts';
 import { AuthError, CONFIG, Config, LOGGER, Logger, Metrics, SpanKind, inSpan } from '@tandem/platform';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
@@ -9,6 +9,7 @@ import { z } from 'zod';
 import { AuthService } from '../auth/auth.service';
 import { isChatCommand } from '../chat/chat-commands';
 import { GatewayChatService } from '../chat/chat.service';
+import { GatewayNotificationsService } from '../notifications/notifications.service';
 import { RoomEmitterRepository } from '../events/room-emitter.repository';
 import { LimitsService } from '../limits/limits.service';
 import { PresenceReporter } from '../presence/presence-reporter';
@@ -17,7 +18,7 @@ import { SessionService } from '../session/session.service';
 import type { SocketSession } from '../session/socket-session';
 import { CollabService } from './collab.service';
 
-const EVENTS = new Set(['join', 'leave', 'command', 'auth.refresh', 'presence', 'chat']);
+const EVENTS = new Set(['join', 'leave', 'command', 'auth.refresh', 'presence', 'chat', 'notifications']);
 
 function invalid(error: z.ZodError): { ok: false; error: ProtocolError } {
   return { ok: false, error: { code: 'INVALID_MESSAGE', message: z.prettifyError(error) } };
@@ -45,6 +46,7 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly rooms: RoomEmitterRepository,
     private readonly metrics: Metrics,
     private readonly chat: GatewayChatService,
+    private readonly notifications: GatewayNotificationsService,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -155,6 +157,14 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'chat', outcome: message.success ? 'ok' : 'invalid' });
     if (!message.success) return invalid(message.error);
     return this.guard(() => this.chat.request(sessionOf(socket), socket, message.data));
+  }
+
+  @SubscribeMessage('notifications')
+  async onNotifications(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<NotificationsResponses[keyof NotificationsResponses]>> {
+    const message = NotificationsRequest.safeParse(body);
+    this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'notifications', outcome: message.success ? 'ok' : 'invalid' });
+    if (!message.success) return invalid(message.error);
+    return this.guard(() => this.notifications.request(sessionOf(socket).principal, message.data));
   }
 
   @SubscribeMessage('auth.refresh')
