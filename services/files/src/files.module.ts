@@ -1,7 +1,7 @@
 import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '@nestjs/common';
 import { Config, Metrics, Readiness, connectMongo, timed } from '@tandem/platform';
 import { join, resolve } from 'node:path';
-import { ContentWorkers } from './content/content-workers';
+import { ContentWorkers, PREVIEW_WORKERS, SNIFF_WORKERS } from './content/content-workers';
 import { FilesController } from './files.controller';
 import { FilesMetrics } from './files.metrics';
 import { FilesPublisher } from './files.publisher';
@@ -27,10 +27,11 @@ class FilesLifecycle implements OnApplicationShutdown {
   constructor(
     @Inject(FILE_STORE) private readonly store: FileStore,
     private readonly previews: PreviewService,
-    private readonly content: ContentWorkers,
+    @Inject(SNIFF_WORKERS) private readonly sniffers: ContentWorkers,
+    @Inject(PREVIEW_WORKERS) private readonly previewers: ContentWorkers,
   ) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.content.close();
+    await Promise.all([this.sniffers.close(), this.previewers.close()]);
     await this.previews.idle().catch(() => undefined);
     await this.store.close();
   }
@@ -53,16 +54,22 @@ export class FilesModule {
         return timed(s, metrics.storeLatency, 'files', ['create', 'get', 'transition', 'listByContainer', 'delete', 'usage', 'expiredUploads', 'getSettings', 'putSettings']);
       },
     };
-    const workers: Provider = {
-      provide: ContentWorkers,
+    // Two pools, so verifying an upload never waits behind previews being made.
+    const sniffers: Provider = {
+      provide: SNIFF_WORKERS,
+      inject: [FilesSettings],
+      useFactory: (settings: FilesSettings) => new ContentWorkers({ size: 1, timeoutMs: settings.previewTimeoutMs }),
+    };
+    const previewers: Provider = {
+      provide: PREVIEW_WORKERS,
       inject: [FilesSettings],
       useFactory: (settings: FilesSettings) => new ContentWorkers({ size: settings.previewWorkers, timeoutMs: settings.previewTimeoutMs }),
     };
     return {
       module: FilesModule,
       controllers: [FilesController],
-      providers: [store, workers, FilesSettings, FilesMetrics, FilesPublisher, PreviewService, FilesService, UploadSweeper, FilesLifecycle],
-      exports: [FilesService, PreviewService, ContentWorkers],
+      providers: [store, sniffers, previewers, FilesSettings, FilesMetrics, FilesPublisher, PreviewService, FilesService, UploadSweeper, FilesLifecycle],
+      exports: [FilesService, PreviewService, SNIFF_WORKERS, PREVIEW_WORKERS],
     };
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { FileFailureReason, FileList, FileUrls, FileView, FilesSettingsRequest, FilesUsage, PartUrl, UploadRequest, UploadTicket, containerOf } from '@tandem/contracts';
 import { LOGGER, Logger, OBJECT_STORE, ObjectStore } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
-import { ContentWorkers } from './content/content-workers';
+import { ContentWorkers, SNIFF_WORKERS } from './content/content-workers';
 import { SNIFF_BYTES } from './content/content.worker.constants';
 import { typeAllowed } from './content/sniff';
 import { FilesError } from './files.errors';
@@ -27,7 +27,7 @@ export class FilesService {
     @Inject(OBJECT_STORE) private readonly objects: ObjectStore,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly settings: FilesSettings,
-    private readonly content: ContentWorkers,
+    @Inject(SNIFF_WORKERS) private readonly content: ContentWorkers,
     private readonly previews: PreviewService,
     private readonly publisher: FilesPublisher,
     private readonly metrics: FilesMetrics,
@@ -121,7 +121,7 @@ export class FilesService {
     const verified = await this.store.transition(tenant, fileId, 'pending', { status: 'processing', type, size: info.size });
     if (!verified) return viewOf((await this.require(tenant, fileId)) as StoredFile);
     this.metrics.verifySeconds.observe((performance.now() - started) / 1000);
-    this.metrics.verified.inc({ type });
+    this.metrics.verified.inc({ kind: type.split('/')[0] });
     this.metrics.uploadBytes.observe({ mode: file.upload.mode }, info.size);
     await this.publisher.publish(tenant, fileId, 'tandem.files.uploaded', { file: viewOf(verified) });
     this.previews.enqueue(verified);

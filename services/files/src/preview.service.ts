@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FilePreview } from '@tandem/contracts';
 import { LOGGER, Logger, OBJECT_STORE, ObjectStore } from '@tandem/platform';
-import { ContentError, ContentWorkers } from './content/content-workers';
+import { ContentError, ContentWorkers, PREVIEW_WORKERS } from './content/content-workers';
 import { FilesMetrics } from './files.metrics';
 import { FilesPublisher } from './files.publisher';
 import { FilesSettings } from './files.settings';
@@ -27,7 +27,7 @@ export class PreviewService {
     @Inject(OBJECT_STORE) private readonly objects: ObjectStore,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly settings: FilesSettings,
-    private readonly content: ContentWorkers,
+    @Inject(PREVIEW_WORKERS) private readonly content: ContentWorkers,
     private readonly publisher: FilesPublisher,
     private readonly metrics: FilesMetrics,
   ) {}

@@ -35,6 +35,11 @@ type Job = {
 
 type Worker = { child: ChildProcess; busy?: { id: number; job: Job; timer: NodeJS.Timeout } };
 
+/** The pool that sniffs types (so verification never waits behind a preview). */
+export const SNIFF_WORKERS = Symbol('SniffWorkers');
+/** The pool that makes previews. */
+export const PREVIEW_WORKERS = Symbol('PreviewWorkers');
+
 const WORKER = join(__dirname, 'content.worker.ts');
 const REGISTER = join(__dirname, '..', '..', '..', '..', 'scripts', 'register.js');
 

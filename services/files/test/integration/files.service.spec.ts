@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import { ContentWorkers } from '../../src/content/content-workers';
+import { ContentWorkers, PREVIEW_WORKERS } from '../../src/content/content-workers';
 import { FilesModule } from '../../src/files.module';
 import { elfExecutable, hugePng, onePagePdf } from '../../src/testing/fixtures';
 
@@ -169,7 +169,7 @@ describe('files service on MinIO', () => {
     const file = await readyFile(done.body.fileId);
     expect(file.preview).toMatchObject({ kind: 'generic', icon: 'image', width: 20_000, height: 20_000 });
     // Decoding it would need 20,000 × 20,000 × 3 bytes = 1.2 GB.
-    expect(app.get(ContentWorkers).peakRssBytes).toBeLessThan(400 * MiB);
+    expect(app.get<ContentWorkers>(PREVIEW_WORKERS).peakRssBytes).toBeLessThan(400 * MiB);
     expect(process.memoryUsage().rss).toBeLessThan(1024 * MiB);
   }, 60_000);
 
