@@ -24,6 +24,7 @@ import { PresenceEventsConsumer } from './presence/presence-events.consumer';
 import { PresenceReadRepository } from './presence/presence-read.repository';
 import { PresenceReporter } from './presence/presence-reporter';
 import { GatewayPresenceService } from './presence/presence.service';
+import { MessageLog } from './message-log/message-log';
 import { DevSignInController } from './auth/dev-sign-in.controller';
 import { DocsReadRepository } from './docs/docs-read.repository';
 import { DocsEventsConsumer } from './events/docs-events.consumer';
@@ -77,6 +78,7 @@ export class GatewayModule {
         RoomEmitterRepository,
         CollabService,
         CollabGateway,
+        MessageLog,
         DocsEventsConsumer,
         ChatReadRepository,
         ChatAccessCache,

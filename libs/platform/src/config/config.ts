@@ -49,6 +49,11 @@ export const ConfigSchema = z
       .string()
       .transform((s) => s.split(',').map((x) => x.trim()).filter(Boolean))
       .optional(),
+    /**
+     * Share of socket sessions whose every message the gateway logs (0–1, per session so a sampled
+     * session can be replayed whole with scripts/replay.ts); refused or failed messages are always logged.
+     */
+    MESSAGE_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0),
     /** Largest socket message accepted, in bytes; larger content must be chunked by the client. */
     MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
     /** Token bucket per socket: sustained messages per second and burst. */

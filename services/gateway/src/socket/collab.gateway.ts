@@ -17,6 +17,7 @@ import { GatewayPresenceService } from '../presence/presence.service';
 import { SessionService } from '../session/session.service';
 import type { SocketSession } from '../session/socket-session';
 import { CollabService } from './collab.service';
+import { MessageLog } from '../message-log/message-log';
 
 const EVENTS = new Set(['join', 'leave', 'command', 'auth.refresh', 'presence', 'chat', 'notifications']);
 
@@ -49,6 +50,7 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     private readonly notifications: GatewayNotificationsService,
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly messageLog: MessageLog,
   ) {}
 
   afterInit(server: Server): void {
@@ -88,6 +90,8 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     void socket.join(chatUserRoom(session.principal.tenant, session.principal.userId));
     const device = (socket.handshake.auth as { device?: unknown }).device;
     void this.reporter.connected(socket.id, session, typeof device === 'string' ? device.slice(0, 64) : null);
+    const connectedAt = Date.now();
+    const logAs = { socketId: socket.id, tenant: session.principal.tenant, userId: session.principal.userId };
     socket.use((packet, next) => {
       const [event, ...args] = packet as [unknown, ...unknown[]];
       const refusal: ProtocolError | null =
@@ -101,9 +105,16 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
             if (result && result.ok === false && result.error) socket.emit('event', { type: 'protocol.error', event: String(event), error: result.error });
           });
         }
+        // The message log sees each message with the acknowledgement it got (message-log.ts).
+        const ack = (packet as unknown[]).at(-1) as (result?: unknown) => void;
+        (packet as unknown[])[(packet as unknown[]).length - 1] = (result?: unknown) => {
+          this.messageLog.record(logAs, connectedAt, String(event), args, result);
+          ack(result);
+        };
         return next();
       }
       this.metrics.messagesIn.inc({ type: typeof event === 'string' && EVENTS.has(event) ? event : 'unknown', outcome: refusal.code.toLowerCase() });
+      this.messageLog.record(logAs, connectedAt, String(event).slice(0, 64), args, { ok: false, error: refusal }, true);
       const ack = args.at(-1);
       if (typeof ack === 'function') ack({ ok: false, error: refusal });
       else socket.emit('event', { type: 'protocol.error', event: String(event).slice(0, 64), error: refusal });
