@@ -43,6 +43,19 @@ describe('listVersions', () => {
     expect(listVersions(doc, { maxChanges: 1 }).length).toBe(5);
   });
 
+  it('extends an earlier listing incrementally with the same result as a full one', () => {
+    let doc = edit(createDoc('richtext'), 'ann', (d) => rt.insertText(d, 0, 'a'), T0);
+    const first = listVersions(doc);
+    doc = edit(doc, 'bob', (d) => rt.insertText(d, 1, 'b'), T0 + 10);
+    const second = listVersions(doc, { previous: first });
+    expect(second).toEqual(listVersions(doc));
+    doc = edit(doc, 'cat', (d) => rt.insertText(d, 2, 'c'), T0 + 3600);
+    const branch = edit(peer(doc), 'dan', (d) => rt.insertText(d, 0, 'd'), T0 + 3601);
+    doc = A.merge(edit(doc, 'ann', (d) => rt.insertText(d, 3, 'e'), T0 + 3602), branch);
+    expect(listVersions(doc, { previous: second })).toEqual(listVersions(doc));
+    expect(listVersions(doc).at(-1)!.authors).toEqual(['ann', 'cat', 'dan']);
+  });
+
   it('lists concurrent branches in causal order, each version a real state', () => {
     const base = edit(createDoc('richtext'), 'ann', (d) => rt.insertText(d, 0, 'base'), T0);
     const a = edit(peer(base), 'ann', (d) => rt.insertText(d, 4, ' A'), T0 + 1000);

@@ -35,7 +35,14 @@ export function restoreChange<T>(
   return A.change(doc, changeOpts, (d) => {
     const root = d as unknown as Record<string, unknown>;
     if (old.kind === 'richtext' && typeof old.text === 'string' && typeof root.text === 'string') {
-      A.updateSpans(d as A.Doc<unknown>, TEXT_PATH, A.spans(old as never, TEXT_PATH), { defaultExpand: 'after', perMarkExpand: MARK_EXPAND as Record<string, 'before' | 'after' | 'both' | 'none'> });
+      const oldSpans = A.spans(old as never, TEXT_PATH);
+      const plain = (spans: A.Span[]) => spans.every((x) => x.type === 'text' && (!x.marks || Object.keys(x.marks).length === 0));
+      // updateText is several times cheaper than updateSpans: use it when there is no formatting on either side.
+      if (plain(oldSpans) && plain(A.spans(d as A.Doc<unknown>, TEXT_PATH))) {
+        if (root.text !== old.text) A.updateText(d as A.Doc<unknown>, TEXT_PATH, old.text);
+      } else {
+        A.updateSpans(d as A.Doc<unknown>, TEXT_PATH, oldSpans, { defaultExpand: 'after', perMarkExpand: MARK_EXPAND as Record<string, 'before' | 'after' | 'both' | 'none'> });
+      }
       restoreMap(d, root, old, [], new Set(['text']));
     } else {
       restoreMap(d, root, old, [], new Set());

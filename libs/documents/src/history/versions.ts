@@ -28,6 +28,12 @@ export interface ListVersionsOptions {
   gapMs?: number;
   /** A version holds at most this many changes (default unlimited). */
   maxChanges?: number;
+  /**
+   * A list returned earlier for this document (same options): only the changes since its last
+   * version's start are read, and that version is regrouped with them. Same result as a full
+   * listing, for a fraction of the cost on long histories (for a service keeping an index).
+   */
+  previous?: readonly Version[];
 }
 
 /**
@@ -39,14 +45,19 @@ export interface ListVersionsOptions {
 export function listVersions(doc: A.Doc<unknown>, options: ListVersionsOptions = {}): Version[] {
   const gapMs = options.gapMs ?? 5 * 60_000;
   const maxChanges = options.maxChanges ?? Infinity;
-  const metas = A.getChangesMetaSince(doc, []);
-  const bytes = A.getAllChanges(doc);
+  const previous = options.previous ?? [];
+  const kept = previous.slice(0, -1);
+  // Everything before the last version is causally closed under its parentHeads: read only after them.
+  const since = previous.length ? previous[previous.length - 1].parentHeads : [];
+  if (since.length) assertHeads(doc, since);
+  const metas = A.getChangesMetaSince(doc, since);
+  const bytes = A.getChangesSince(doc, since);
   const sizeOf = new Map<string, number>();
   if (bytes.length === metas.length) metas.forEach((m, i) => sizeOf.set(m.hash, bytes[i].length));
   else for (const b of bytes) sizeOf.set(A.decodeChange(b).hash, b.length);
 
-  const versions: Version[] = [];
-  const heads = new Set<string>();
+  const versions: Version[] = [...kept];
+  const heads = new Set<string>(since);
   let current: (Version & { authorSet: Set<string> }) | null = null;
   for (const meta of causalOrder(metas)) {
     const info = parseChangeMessage(meta.message);
