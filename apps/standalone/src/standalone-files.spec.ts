@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { loadConfig } from '@tandem/platform';
-import { TandemClient } from '@tandem/sdk';
+import { FilesApiError, TandemClient } from '@tandem/sdk';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -47,5 +47,24 @@ describe('standalone files (embedded mode)', () => {
     expect(download.headers.get('content-disposition')).toContain('notes.txt');
     expect(Buffer.from(await download.arrayBuffer()).equals(text)).toBe(true);
     expect((await bob.files.list({ kind: 'doc', id: 'files-room' })).files.map((f) => f.fileId)).toEqual([file.fileId]);
+  }, 60_000);
+
+  it('resumes an upload the client dropped mid-way, sending only the parts not stored', async () => {
+    const ann = await client('Ann');
+    await ann.counter('resume-room');
+    const bytes = Buffer.alloc(12 * 1024 * 1024, 'x');
+    const drop = new AbortController();
+    const sent: number[] = [];
+    const error = await ann.files
+      .upload(bytes, { name: 'big.txt', type: 'text/plain', target: { kind: 'doc', docId: 'resume-room' }, signal: drop.signal, onProgress: (n) => n >= 5 * 1024 * 1024 && drop.abort() })
+      .catch((e: unknown) => e as FilesApiError);
+    expect(error).toBeInstanceOf(FilesApiError);
+    const fileId = (error as FilesApiError).fileId!;
+    expect(fileId).toMatch(/^f_/);
+    const file = await ann.files.resume(fileId, bytes, { onProgress: (n) => sent.push(n) });
+    expect(file).toMatchObject({ fileId, size: bytes.length, type: 'text/plain' });
+    // Resuming started from the part already stored (5 MiB), not from zero.
+    expect(sent[0]).toBe(5 * 1024 * 1024);
+    expect(sent.at(-1)).toBe(bytes.length);
   }, 60_000);
 });

@@ -124,14 +124,14 @@ export class FilesApi {
     const total = sizeOf(data);
     try {
       if (ticket.mode === 'single') {
-        await withRetries(() => putBytes(ticket.url, data, (sent) => options.onProgress?.(sent, total), options.signal));
+        await withRetries(() => putBytes(ticket.url, data, (sent) => options.onProgress?.(sent, total), options.signal), options.signal);
       } else {
         let stored = ticket.done.reduce((sum, n) => sum + partLength(n, ticket.partSize, total), 0);
         options.onProgress?.(stored, total);
         for (const part of ticket.parts) {
           const start = (part.partNumber - 1) * ticket.partSize;
           const bytes = slice(data, start, Math.min(total, start + ticket.partSize));
-          await withRetries(() => putBytes(part.url, bytes, (sent) => options.onProgress?.(stored + sent, total), options.signal));
+          await withRetries(() => putBytes(part.url, bytes, (sent) => options.onProgress?.(stored + sent, total), options.signal), options.signal);
           stored += sizeOf(bytes);
           options.onProgress?.(stored, total);
         }
@@ -172,13 +172,13 @@ function partLength(partNumber: number, partSize: number, total: number): number
   return Math.max(0, Math.min(partSize, total - (partNumber - 1) * partSize));
 }
 
-async function withRetries(put: () => Promise<void>): Promise<void> {
+async function withRetries(put: () => Promise<void>, signal?: AbortSignal): Promise<void> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await put();
     } catch (error) {
       const retriable = error instanceof FilesApiError && (error.code === 'NETWORK' || error.status >= 500);
-      if (!retriable || attempt >= PART_ATTEMPTS) throw error;
+      if (!retriable || attempt >= PART_ATTEMPTS || signal?.aborted) throw error;
       await new Promise((r) => setTimeout(r, 250 * 2 ** attempt));
     }
   }

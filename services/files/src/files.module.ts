@@ -51,7 +51,7 @@ export class FilesModule {
         const s = await createFileStore(config);
         readiness.add('file-store', () => s.checkReady());
         // Each store call is timed (tandem_store_seconds{operation="files.*"}) and traced.
-        return timed(s, metrics.storeLatency, 'files', ['create', 'get', 'transition', 'listByContainer', 'delete', 'usage', 'expiredUploads', 'getSettings', 'putSettings']);
+        return timed(s, metrics.storeLatency, 'files', ['create', 'get', 'transition', 'listByContainer', 'delete', 'usage', 'expiredUploads', 'processing', 'getSettings', 'putSettings']);
       },
     };
     // Two pools, so verifying an upload never waits behind previews being made.

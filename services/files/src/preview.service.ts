@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import type { FilePreview } from '@tandem/contracts';
 import { LOGGER, Logger, OBJECT_STORE, ObjectStore } from '@tandem/platform';
 import { ContentError, ContentWorkers, PREVIEW_WORKERS } from './content/content-workers';
@@ -19,8 +19,9 @@ const HEAD_BYTES = 64 * 1024;
  * `preview.ready` (or `failed` with a generic preview kept, so the file stays usable).
  */
 @Injectable()
-export class PreviewService {
+export class PreviewService implements OnApplicationBootstrap {
   private readonly running = new Set<Promise<void>>();
+  private readonly inFlight = new Set<string>();
 
   constructor(
     @Inject(FILE_STORE) private readonly store: FileStore,
@@ -32,11 +33,24 @@ export class PreviewService {
     private readonly metrics: FilesMetrics,
   ) {}
 
+  /** Picks up files whose previews a stopped instance did not finish (making one twice is harmless). */
+  async onApplicationBootstrap(): Promise<void> {
+    const pending = await this.store.processing(1000);
+    if (pending.length > 0) this.logger.info({ files: pending.length }, 'resuming previews left unfinished');
+    for (const file of pending) this.enqueue(file);
+  }
+
   /** Starts making the preview of a verified file; returns at once. */
   enqueue(file: StoredFile): void {
+    const key = `${file.tenant}/${file.fileId}`;
+    if (this.inFlight.has(key)) return;
+    this.inFlight.add(key);
     const run = this.generate(file).catch((error) => this.logger.error({ err: error, fileId: file.fileId }, 'preview bookkeeping failed'));
     this.running.add(run);
-    void run.finally(() => this.running.delete(run));
+    void run.finally(() => {
+      this.running.delete(run);
+      this.inFlight.delete(key);
+    });
   }
 
   /** Resolves when every preview started so far is done (tests, shutdown). */
@@ -85,8 +99,9 @@ export class PreviewService {
     }
     const ready = await this.store.transition(tenant, fileId, 'processing', { status: 'ready', preview, previewKeys });
     if (!ready) {
-      // Deleted while the preview was being made: drop what was stored for it.
-      for (const key of Object.values(previewKeys)) if (key) await this.objects.delete(key);
+      // Deleted while the preview was being made: drop what was stored for it. (If another instance
+      // finished it first, the keys are the same objects and stay.)
+      if (!(await this.store.get(tenant, fileId))) for (const key of Object.values(previewKeys)) if (key) await this.objects.delete(key);
       return;
     }
     this.metrics.previewSeconds.observe({ kind: preview.kind }, (performance.now() - started) / 1000);

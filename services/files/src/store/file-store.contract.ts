@@ -108,6 +108,15 @@ export function runFileStoreContract(name: string, setup: () => Promise<FileStor
       expect(found.map((f) => f.fileId)).toEqual([late.fileId]);
     }, timeoutMs);
 
+    it('finds files whose previews are not done, oldest first', async () => {
+      const t0 = Date.now();
+      const older = fileFactory(tenant, { status: 'processing', createdAt: new Date(t0 - 2000) });
+      const newer = fileFactory(tenant, { status: 'processing', createdAt: new Date(t0 - 1000) });
+      for (const f of [newer, fileFactory(tenant, { status: 'ready' }), older, fileFactory(tenant)]) await ctx.store.create(f);
+      const found = (await ctx.store.processing(10_000)).filter((f) => f.tenant === tenant);
+      expect(found.map((f) => f.fileId)).toEqual([older.fileId, newer.fileId]);
+    }, timeoutMs);
+
     it('keeps tenant settings and everything else across a reopen', async () => {
       expect(await ctx.store.getSettings(tenant)).toBeNull();
       await ctx.store.putSettings({ tenant, quotaBytes: 5000, allowedTypes: ['image/*'] });

@@ -73,6 +73,8 @@ export interface FileStore {
   usage(tenant: string): Promise<{ bytes: number; files: number }>;
   /** Pending uploads (any tenant) whose upload deadline passed before `now`, at most `limit`. */
   expiredUploads(now: Date, limit: number): Promise<StoredFile[]>;
+  /** Verified files (any tenant) whose previews are not done, oldest first, at most `limit` (to resume after a restart). */
+  processing(limit: number): Promise<StoredFile[]>;
   getSettings(tenant: string): Promise<TenantFileSettings | null>;
   putSettings(settings: TenantFileSettings): Promise<void>;
   checkReady(): Promise<void>;

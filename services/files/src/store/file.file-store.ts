@@ -59,6 +59,14 @@ export class FileFileStore implements FileStore {
       .map(fromRow);
   }
 
+  async processing(limit: number): Promise<StoredFile[]> {
+    return this.files
+      .find((r) => r.status === 'processing')
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .slice(0, limit)
+      .map(fromRow);
+  }
+
   async getSettings(tenant: string): Promise<TenantFileSettings | null> {
     return this.settings.get(tenant) ?? null;
   }

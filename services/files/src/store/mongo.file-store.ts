@@ -65,6 +65,11 @@ export class MongoFileStore implements FileStore {
     return rows.map((r) => toFile(r as unknown as Record<string, unknown>));
   }
 
+  async processing(limit: number): Promise<StoredFile[]> {
+    const rows = await this.files.find({ status: 'processing' }).sort({ createdAt: 1 }).limit(limit).lean();
+    return rows.map((r) => toFile(r as unknown as Record<string, unknown>));
+  }
+
   async getSettings(tenant: string): Promise<TenantFileSettings | null> {
     const row = await this.settings.findOne({ tenant }).lean();
     if (!row) return null;

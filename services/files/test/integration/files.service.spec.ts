@@ -10,6 +10,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { ContentWorkers, PREVIEW_WORKERS } from '../../src/content/content-workers';
 import { FilesModule } from '../../src/files.module';
+import { PreviewService } from '../../src/preview.service';
+import { fileFactory } from '../../src/store/file-store.contract';
+import { FILE_STORE, FileStore } from '../../src/store/file-store.port';
 import { elfExecutable, hugePng, onePagePdf } from '../../src/testing/fixtures';
 
 type FilesEvent = TopicEvent<typeof TOPICS.filesEvents>;
@@ -191,5 +194,14 @@ describe('files service on MinIO', () => {
     for (const key of ['original', 'preview-small.webp', 'preview-large.webp']) expect(await objects.stat(`${tenant}/files/${done.body.fileId}/${key}`)).toBeNull();
     expect(await call('GET', `/files/${done.body.fileId}`)).toMatchObject({ status: 404, body: { code: 'NOT_FOUND' } });
     expect((await call<{ usedBytes: number }>('GET', '/usage')).body.usedBytes).toBe(0);
+  }, 60_000);
+
+  it('finishes previews a stopped instance left unfinished when it starts', async () => {
+    const png = await sharp({ create: { width: 500, height: 500, channels: 3, background: '#a0a' } }).png().toBuffer();
+    const file = fileFactory(tenant, { status: 'processing', type: 'image/png', size: png.length });
+    await objects.put(file.objectKey, png);
+    await app.get<FileStore>(FILE_STORE).create(file);
+    await app.get(PreviewService).onApplicationBootstrap();
+    expect((await readyFile(file.fileId)).preview).toMatchObject({ kind: 'image', width: 500 });
   }, 60_000);
 });
