@@ -616,9 +616,10 @@ function docsByKind(docs, kind) {
 }
 
 /** Checks on a rendered chart. `vals` describes what the values enabled. */
-function checkRendered(docs, { label, expectIngress, expectHpa, expectServiceMonitor, expectSecret, disabled = [] }) {
+function checkRendered(docs, { label, expectIngress, expectHpa, expectServiceMonitor, expectSecret, expectNetworkPolicy = false, expectDevDeps = false, disabled = [] }) {
   const comp = (d) => d.metadata?.labels?.['app.kubernetes.io/component'];
-  const deployments = docsByKind(docs, 'Deployment');
+  // Tandem's services (the bundled dev dependencies are checked separately).
+  const deployments = docsByKind(docs, 'Deployment').filter((d) => SERVICES.includes(comp(d)));
   const enabled = SERVICES.filter((s) => !disabled.includes(s));
   for (const name of enabled) {
     const dep = deployments.filter((d) => comp(d) === name);
@@ -632,6 +633,11 @@ function checkRendered(docs, { label, expectIngress, expectHpa, expectServiceMon
     expect(c.ports?.some((p) => p.name === 'http'), `${label}: ${name} has no container port named http`);
     expect(spec.securityContext?.runAsNonRoot === true, `${label}: ${name} pod should run as non-root`);
     expect(c.resources?.requests, `${label}: ${name} has no resource requests`);
+    // Graceful termination: the endpoints drop the pod during preStop, then SIGTERM drains sockets
+    // and commits consumer offsets; the grace period must leave room for both.
+    const preStop = Number(c.lifecycle?.preStop?.exec?.command?.[1] ?? 0);
+    expect(c.lifecycle?.preStop, `${label}: ${name} has no preStop hook (the pod would get SIGTERM while still in the Service's endpoints)`);
+    expect(spec.terminationGracePeriodSeconds >= preStop + 15, `${label}: ${name} terminationGracePeriodSeconds (${spec.terminationGracePeriodSeconds}) leaves under 15 s after preStop (${preStop} s) to drain and commit`);
     const envNames = new Set((c.env || []).map((e) => e.name));
     const cmName = (c.envFrom || []).map((e) => e.configMapRef?.name).find(Boolean);
     const cm = docsByKind(docs, 'ConfigMap').find((m) => m.metadata.name === cmName);
@@ -654,6 +660,19 @@ function checkRendered(docs, { label, expectIngress, expectHpa, expectServiceMon
   expect(has('ServiceMonitor') === expectServiceMonitor, `${label}: ServiceMonitor ${expectServiceMonitor ? 'missing' : 'rendered although disabled'}`);
   expect(has('Secret') === expectSecret, `${label}: Secret ${expectSecret ? 'missing' : 'rendered although existingSecret is set'}`);
   expect(has('PodDisruptionBudget'), `${label}: no PodDisruptionBudget`);
+  const policies = docsByKind(docs, 'NetworkPolicy');
+  expect(policies.length === (expectNetworkPolicy ? enabled.length : 0), `${label}: ${policies.length} NetworkPolicies, expected ${expectNetworkPolicy ? enabled.length : 0}`);
+  for (const np of policies) {
+    const target = np.spec.podSelector?.matchLabels?.['app.kubernetes.io/component'];
+    expect(enabled.includes(target), `${label}: NetworkPolicy ${np.metadata.name} selects no Tandem service`);
+    expect(np.spec.ingress?.every((r) => r.ports?.some((p) => p.port === 'http')), `${label}: NetworkPolicy ${np.metadata.name} should admit the http port only`);
+  }
+  const devDeps = ['kafka', 'mongodb', 'redis', 'minio'];
+  for (const dep of devDeps) {
+    const dd = docsByKind(docs, 'Deployment').filter((d) => comp(d) === `dev-${dep}`);
+    const ds = docsByKind(docs, 'Service').filter((x) => x.metadata.name === dep);
+    expect(dd.length === (expectDevDeps ? 1 : 0) && ds.length === (expectDevDeps ? 1 : 0), `${label}: the bundled ${dep} should be rendered ${expectDevDeps ? 'once (Deployment + Service named ' + dep + ')' : 'only with devDependencies.enabled'}`);
+  }
   if (expectIngress) {
     const ing = docsByKind(docs, 'Ingress')[0];
     const backends = JSON.stringify(ing.spec.rules);
@@ -750,6 +769,8 @@ function checkHelm({ bin: helm, version, built, ms }, validator) {
       expectHpa: hpaOn,
       expectServiceMonitor: vals.metrics?.serviceMonitor?.enabled === true,
       expectSecret: !vals.secret?.existingSecret,
+      expectNetworkPolicy: vals.networkPolicy?.enabled === true,
+      expectDevDeps: vals.devDependencies?.enabled === true,
       disabled,
     });
     ok(`helm template -f ci/${f}: ${s}`);
@@ -781,6 +802,8 @@ function checkHelm({ bin: helm, version, built, ms }, validator) {
     [['--set', 'secret.jwtSecret=too-short'], 'a JWT secret under 32 characters', '/secret/jwtSecret'],
     [['--set', 'services.docs.enabled=false'], 'the gateway without the docs service', 'enable services.docs'],
     [['--set', 'mongo.auth.enabled=true'], 'Mongo auth without credentials', 'mongo.auth.enabled=true'],
+    [['--set', 'devDependencies.enabled=true'], 'bundled MinIO without credentials', 'devDependencies.enabled=true'],
+    [['--set', 'networkPolicy.egress.restrict=yes'], 'a non-boolean egress restriction', '/networkPolicy/egress/restrict'],
   ];
   for (const [extra, what, mention] of bad) {
     const r = runSync(helm, [...base, ...extra]);

@@ -167,6 +167,9 @@ names the value to fix.
 {{- if and $v.redis.auth.enabled (include "tandem.anyUses" (dict "root" . "dep" "redis")) (not $v.secret.redisPassword) -}}
 {{- fail "redis.auth.enabled=true: set secret.redisPassword, or secret.existingSecret" -}}
 {{- end -}}
+{{- if and $v.devDependencies.enabled (not (and $v.secret.s3AccessKey $v.secret.s3SecretKey)) -}}
+{{- fail "devDependencies.enabled=true: set secret.s3AccessKey and secret.s3SecretKey (the bundled MinIO's root credentials, >= 8 characters), or secret.existingSecret" -}}
+{{- end -}}
 {{- if and (or $v.secret.s3AccessKey $v.secret.s3SecretKey) (not (and $v.secret.s3AccessKey $v.secret.s3SecretKey)) -}}
 {{- fail "secret.s3AccessKey and secret.s3SecretKey go together: set both (or neither, with secret.existingSecret)" -}}
 {{- end -}}
