@@ -144,6 +144,17 @@ describe('kanban', () => {
     expectEveryCardOnce(doc);
   });
 
+  it('keeps every card when two people delete two columns concurrently, each moving its cards into the other', () => {
+    const base = edit(setup(), 'ann', (d) => kb.addCard(d, 'doing', { id: 'd1', title: 'In doing' }));
+    const a = edit(peer(base), 'ann', (d) => kb.deleteColumn(d, 'todo', { moveCardsTo: 'doing' }));
+    const b = edit(peer(base), 'bob', (d) => kb.deleteColumn(d, 'doing', { moveCardsTo: 'todo' }));
+    const { ab, ba } = mergeBoth(a, b);
+    expect(layout(ab)).toEqual(layout(ba));
+    expect(Object.keys(layout(ab))).toEqual(['done', kb.UNSORTED_COLUMN_ID]);
+    expect(layout(ab)[kb.UNSORTED_COLUMN_ID].sort()).toEqual(['c1', 'c2', 'c3', 'd1']);
+    expectEveryCardOnce(ab);
+  });
+
   it('refuses operations on missing cards and columns, and bad values', () => {
     const doc = setup();
     expect(() => edit(doc, 'a', (d) => kb.moveCard(d, 'nope', 'todo'))).toThrow(expect.objectContaining({ code: 'not-found' }));
