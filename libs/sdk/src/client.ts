@@ -6,6 +6,7 @@ import { NotificationsApi } from './notifications';
 import { PresenceApi } from './presence';
 import { FilesApi } from './files';
 import { StatsApi } from './stats';
+import { AccessApi } from './access';
 
 /** `online`: connected and in sync; `connecting`: (re)connecting; `offline`: disconnected for more than 3 s. */
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -56,6 +57,8 @@ export class TandemClient {
   readonly stats: StatsApi;
   /** Notifications: live, caught up on reconnect, the unread badge, inbox and preferences. */
   readonly notifications: NotificationsApi;
+  /** Access to documents: ACLs, grants, workspace access and share links. */
+  readonly access: AccessApi;
   private readonly outbox: Outbox;
   private readonly counters = new Map<string, CounterHandle>();
   private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
@@ -82,6 +85,7 @@ export class TandemClient {
       (message) => this.socket.volatile.emit('presence', message),
     );
     this.files = new FilesApi(options.url.replace(/\/$/, ''), options.getToken);
+    this.access = new AccessApi(options.url.replace(/\/$/, ''), options.getToken);
     this.stats = new StatsApi(
       (matchId) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('join', { type: 'join', resource: { kind: 'match', id: matchId } }),
       (matchId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'match', id: matchId } }, () => undefined),
