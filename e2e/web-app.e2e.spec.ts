@@ -17,6 +17,8 @@ describe('the web app in Chromium (npm start)', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'tandem-web-'));
   let browser: Browser;
   let server: RunningProcess;
+  // The app as people open it: on localhost, the origin the embedded object store signs upload URLs for.
+  let app: string;
   let game: TandemClient;
   let ann: AppUser;
   let bob: AppUser;
@@ -26,6 +28,7 @@ describe('the web app in Chromium (npm start)', () => {
     [browser, server] = await Promise.all([launchBrowser(), startProcess('standalone', 'apps/standalone/src/main.ts', { DATA_DIR: dataDir })]);
     // A game server feeding stats: the SDK in Node, as a partner's backend would use it.
     const session = await sdkSignIn(server.url, 'Game Server');
+    app = server.url.replace('127.0.0.1', 'localhost');
     game = new TandemClient({ url: server.url, getToken: () => session.token });
     await game.ready();
   }, 120_000);
@@ -38,13 +41,13 @@ describe('the web app in Chromium (npm start)', () => {
 
   it('signs two people in; each sees the other in the document, and the counter is shared', async () => {
     const first = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
-    await first.goto(server.url);
+    await first.goto(app);
     await first.getByLabel('Your name').waitFor();
     await shot(first, 'sign-in');
     await first.context().close();
 
-    ann = await devSignIn(browser, `${server.url}/#/doc/launch`, 'Ann');
-    bob = await devSignIn(browser, `${server.url}/#/doc/launch`, 'Bob');
+    ann = await devSignIn(browser, `${app}/#/doc/launch`, 'Ann');
+    bob = await devSignIn(browser, `${app}/#/doc/launch`, 'Bob');
     // Presence: each sees the other's avatar in the document's roster, and in the sidebar's people.
     await ann.page.locator('.roster-member[data-user="bob"]').waitFor();
     await bob.page.locator('.roster-member[data-user="ann"]').waitFor();
@@ -96,7 +99,7 @@ describe('the web app in Chromium (npm start)', () => {
       { type: 'tandem.stats.match.started', data: { matchId: 'final', seq: 2, at } },
       ...players.map((playerId, i) => ({ type: 'tandem.stats.player.stats', data: { matchId: 'final', seq: 3 + i, at, playerId, teamId: i < 12 ? 'red' : 'blue', stats: { kills: 30 - i, assists: i % 5 } } })),
     ]);
-    await bob.page.goto(`${server.url}/#/match/final`);
+    await bob.page.goto(`${app}/#/match/final`);
     await bob.page.locator('#match-status[data-status="started"]').waitFor();
     await textIs(bob.page, 'tr[data-player="p01"] td[data-stat="kills"]', '30');
     // A new event while the board is open: Bob's line appears, the team's score moves, no reload.
@@ -104,7 +107,7 @@ describe('the web app in Chromium (npm start)', () => {
     await textIs(bob.page, 'tr[data-player="bob"] td[data-stat="kills"]', '13');
     await shot(bob.page, 'match-board');
 
-    await bob.page.goto(`${server.url}/#/board/kills`);
+    await bob.page.goto(`${app}/#/board/kills`);
     await textIs(bob.page, '#page-info', '1–10 of 25');
     expect(await bob.page.locator('tr[data-player]').first().getAttribute('data-player')).toBe('p01');
     await bob.page.getByRole('button', { name: 'Next page' }).click();
@@ -123,7 +126,7 @@ describe('the web app in Chromium (npm start)', () => {
         { type: 'tandem.stats.match.result', data: { matchId: `league-${n}`, seq: 4, at: `2026-05-0${n}T10:30:00.000Z`, teams: [{ teamId: 'red', placement: n === 2 ? 2 : 1 }, { teamId: 'blue', placement: n === 2 ? 1 : 2 }] } },
       ]);
     }
-    await bob.page.goto(`${server.url}/#/player/bob`);
+    await bob.page.goto(`${app}/#/player/bob`);
     await bob.page.waitForFunction(() => document.querySelectorAll('tr[data-match]').length === 3, undefined, { timeout: 30_000 });
     await bob.page.locator('.chart circle.point').nth(2).waitFor();
     expect(await bob.page.locator('.chart circle.point').count()).toBe(3);
@@ -135,8 +138,8 @@ describe('the web app in Chromium (npm start)', () => {
   });
 
   it('shows Bob offline when his network drops, keeps his clicks, and converges when he is back', async () => {
-    await ann.page.goto(`${server.url}/#/doc/launch`);
-    await bob.page.goto(`${server.url}/#/doc/launch`);
+    await ann.page.goto(`${app}/#/doc/launch`);
+    await bob.page.goto(`${app}/#/doc/launch`);
     await Promise.all([textIs(ann.page, '#value', '2'), textIs(bob.page, '#value', '2')]);
     await bob.context.setOffline(true);
     await bob.page.locator('#connection[data-state="offline"]').waitFor({ timeout: 30_000 });
@@ -153,7 +156,7 @@ describe('the web app in Chromium (npm start)', () => {
   });
 
   it('works at phone width: the sidebar is a drawer opened from the menu button', async () => {
-    const carol = await devSignIn(browser, `${server.url}/#/doc/launch`, 'Carol', PHONE);
+    const carol = await devSignIn(browser, `${app}/#/doc/launch`, 'Carol', PHONE);
     await textIs(carol.page, '#value', '5');
     await imageLoaded(carol.page, '.file-tile[data-file="mockup.png"] img');
     expect(await carol.page.locator('.sidebar').isVisible()).toBe(true); // in the DOM, but off-screen
@@ -168,7 +171,7 @@ describe('the web app in Chromium (npm start)', () => {
   });
 
   it('can be used with the keyboard alone', async () => {
-    const { page } = await devSignIn(browser, `${server.url}/#/doc/launch`, 'Dan');
+    const { page } = await devSignIn(browser, `${app}/#/doc/launch`, 'Dan');
     await page.locator('#increment:not([disabled])').waitFor();
     await page.locator('#increment').focus();
     await page.keyboard.press('Enter');
@@ -178,5 +181,24 @@ describe('the web app in Chromium (npm start)', () => {
     await page.locator('#inbox').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('#inbox').waitFor({ state: 'detached' });
+  });
+
+  it('serves the SDK as one ES module that a plain <script type="module"> uses', async () => {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${app}/healthz`);
+    await page.addScriptTag({
+      type: 'module',
+      content: `
+        import { TandemClient, devSignIn } from '/sdk/tandem.js';
+        const session = await devSignIn(location.origin, 'Eve');
+        const client = new TandemClient({ url: location.origin, getToken: () => session.token });
+        const counter = await client.counter('launch');
+        counter.onChange((c) => { if (!c.pending) window.sdkResult = { user: session.userId, value: c.value }; });
+        await counter.increment();
+      `,
+    });
+    const result = await (await page.waitForFunction(() => (window as unknown as { sdkResult?: unknown }).sdkResult, undefined, { timeout: 30_000 })).jsonValue();
+    expect(result).toEqual({ user: 'eve', value: 7 });
+    await textIs(ann.page, '#value', '7'); // the same document the app's users see
   });
 });

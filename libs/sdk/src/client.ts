@@ -102,7 +102,17 @@ export class TandemClient {
       }
     });
     this.socket.on('event', (event) => this.onEvent(event));
+    if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') window.addEventListener('offline', this.onBrowserOffline);
   }
+
+  /**
+   * A browser knows its network is gone long before a ping times out (25 s + 20 s): drop the socket at
+   * once, so the state turns `offline` after 3 s and commands wait in the outbox; Socket.IO reconnects
+   * with its backoff and gets through as soon as the network is back.
+   */
+  private readonly onBrowserOffline = () => {
+    if (!this.closed) this.socket.io.engine?.close();
+  };
 
   /** The connection state; see {@link ConnectionState}. */
   get state(): ConnectionState {
@@ -179,6 +189,7 @@ export class TandemClient {
   /** Disconnects; commands still in the outbox stay there for the next client on the same storage. */
   close(): void {
     this.closed = true;
+    if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') window.removeEventListener('offline', this.onBrowserOffline);
     this.socket.close();
     clearTimeout(this.offlineTimer);
     for (const { reject } of this.waiters.values()) reject(new TandemError('UNAVAILABLE', 'the client was closed before the command was acknowledged'));

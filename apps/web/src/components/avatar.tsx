@@ -12,7 +12,7 @@ export function Avatar({ userId, name, status, size = 28 }: { userId: string; na
     .map((w) => w[0]!.toUpperCase())
     .join('');
   return (
-    <span class="avatar" style={{ width: size, height: size, background: colourOf(userId), fontSize: size * 0.4 }} title={status ? `${label} · ${statusLabel[status] ?? status}` : label}>
+    <span class="avatar" style={{ width: `${size}px`, height: `${size}px`, background: colourOf(userId), fontSize: `${Math.round(size * 0.4)}px` }} title={status ? `${label} · ${statusLabel[status] ?? status}` : label}>
       {initials || '?'}
       {status && <span class="dot" data-status={status} aria-label={statusLabel[status] ?? status} />}
     </span>

@@ -35,7 +35,7 @@ export function LineChart({ values, labels, label }: { values: number[]; labels:
             <title>{`${labels[i]}: ${v}`}</title>
           </circle>
           {values.length <= 12 && (
-            <text x={x(i)} y={H - 8} text-anchor="middle" class="tick">
+            <text x={x(i)} y={H - 8} text-anchor={values.length > 1 && i === 0 ? 'start' : values.length > 1 && i === values.length - 1 ? 'end' : 'middle'} class="tick">
               {labels[i]}
             </text>
           )}

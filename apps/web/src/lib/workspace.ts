@@ -132,6 +132,11 @@ export class Workspace {
     this.client.close();
   }
 
+  /** Re-renders what reads the workspace (e.g. after a change the SDK does not announce, like the outbox growing). */
+  notify(): void {
+    this.changed();
+  }
+
   private changed(): void {
     for (const l of this.listeners) l();
   }

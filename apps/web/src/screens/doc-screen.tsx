@@ -31,7 +31,10 @@ export function DocScreen({ ws, docId }: { ws: Workspace; docId: string }) {
         if (!live) return h.close();
         opened = h;
         setHandle(h);
-        h.onChange(() => setTick((t) => t + 1));
+        h.onChange(() => {
+          setTick((t) => t + 1);
+          ws.notify(); // the offline banner counts the clicks waiting to be sent
+        });
         setRoster(ws.client.presence.rosterOf(docId));
       },
       (e: Error) => live && setError(e.message),
@@ -59,11 +62,9 @@ export function DocScreen({ ws, docId }: { ws: Workspace; docId: string }) {
           ))}
           <span class="muted small roster-count">{others.length ? `${others.length} other${others.length === 1 ? '' : 's'} here` : 'only you here'}</span>
         </div>
-        {handle?.role === 'owner' && (
-          <button class="secondary" onClick={() => setSharing(true)}>
-            <Icon name="share" size={16} /> Share
-          </button>
-        )}
+        <button class="secondary" onClick={() => setSharing(true)} disabled={!handle}>
+          <Icon name="share" size={16} /> Share
+        </button>
       </div>
       {error && (
         <p class="error" role="alert">
@@ -86,7 +87,15 @@ export function DocScreen({ ws, docId }: { ws: Workspace; docId: string }) {
             <output id="value" aria-live="polite">
               {handle ? handle.value : '–'}
             </output>
-            <button id="increment" class="primary big" disabled={!canEdit} onClick={() => handle?.increment(1).catch((e: Error) => setError(e.message))}>
+            <button
+              id="increment"
+              class="primary big"
+              disabled={!canEdit}
+              onClick={() => {
+                handle?.increment(1).catch((e: Error) => setError(e.message));
+                ws.notify();
+              }}
+            >
               +1
             </button>
           </div>

@@ -46,7 +46,8 @@ export function FilesPanel({ ws, docId }: { ws: Workspace; docId: string }) {
         setFiles((now) => merge([view], now));
         setUploads((all) => all.filter((x) => x.key !== key));
       } catch (error) {
-        set({ error: (error as Error).message });
+        // The SDK's message tells a developer how to resume; a person needs only what happened.
+        set({ error: (error as Error).message.split('; resume with')[0] });
       }
     }
   };

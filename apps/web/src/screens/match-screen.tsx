@@ -60,13 +60,24 @@ export function MatchScreen({ ws, matchId }: { ws: Workspace; matchId: string })
       {board && (
         <>
           <section class="scoreboard" aria-label="Team scores" key={flash} data-events={board.events}>
-            {board.teams.map((t) => (
-              <div class="team" key={t.teamId} data-team={t.teamId} data-winner={t.placement === 1 || undefined}>
-                <span class="team-name">{t.name}</span>
-                <span class="team-score">{fmt(t.score)}</span>
-                {t.placement !== null && <span class="muted small">#{t.placement}</span>}
-              </div>
-            ))}
+            {board.teams.map((t) => {
+              // A final score once the result says so; until then the team's sum of its headline stat.
+              const headline = ['score', 'points', 'goals', 'kills'].find((k) => k in t.stats) ?? Object.keys(t.stats).sort()[0];
+              const final = t.placement !== null || t.score !== 0;
+              return (
+                <div class="team" key={t.teamId} data-team={t.teamId} data-winner={t.placement === 1 || undefined}>
+                  <span class="team-name">{t.name}</span>
+                  <span class="team-score">{fmt(final || !headline ? t.score : (t.stats[headline] ?? 0))}</span>
+                  <span class="team-stats small">
+                    {final ? (t.placement !== null ? `Placed #${t.placement}` : 'score') : headline}
+                    {Object.entries(t.stats)
+                      .filter(([k]) => final || k !== headline)
+                      .map(([k, v]) => ` · ${k} ${fmt(v)}`)
+                      .join('')}
+                  </span>
+                </div>
+              );
+            })}
           </section>
           <section class="card flush">
             <table class="table" aria-label="Player stats">
