@@ -129,6 +129,7 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     this.metrics.socketConnections.dec();
     this.sessions.clear(session);
     this.limits.disconnect(session.principal, socket.id);
+    this.messageLog.forget({ socketId: socket.id, tenant: session.principal.tenant, userId: session.principal.userId });
     void this.reporter.disconnected(socket.id, session);
   }
 
