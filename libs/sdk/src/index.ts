@@ -7,3 +7,6 @@ export * from './stats';
 export * from './notifications';
 export * from './access';
 export * from './session';
+export * from './documents/doc-handle';
+export * from './documents/doc-storage';
+export * from './documents/documents';
