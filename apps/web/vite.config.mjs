@@ -20,7 +20,16 @@ const sdkModule = () => ({
         configFile: false,
         logLevel: 'warn',
         root,
-        build: { lib: { entry: sdkEntry, formats: ['es'], fileName: () => 'tandem.js' }, outDir: 'dist/sdk', emptyOutDir: true, target: 'es2022', minify: true, sourcemap: true, rolldownOptions: { output: { minify: true } } },
+        base: './', // assets (the wasm) are found next to tandem.js, wherever it is served
+        // Not lib mode: lib mode inlines every asset, and Automerge's 3.6 MB wasm would become 5 MB of base64.
+        build: {
+          outDir: 'dist/sdk',
+          emptyOutDir: true,
+          target: 'es2022',
+          minify: true,
+          sourcemap: true,
+          rolldownOptions: { input: { tandem: sdkEntry }, preserveEntrySignatures: 'strict', output: { entryFileNames: '[name].js', assetFileNames: '[name]-[hash][extname]', chunkFileNames: '[name]-[hash].js' } },
+        },
       });
     } finally {
       delete process.env.TANDEM_SDK_BUILD;

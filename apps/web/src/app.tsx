@@ -5,10 +5,15 @@ import { OfflineBanner, Topbar } from './components/topbar';
 import { useLive, useRoute } from './lib/hooks';
 import type { Workspace } from './lib/workspace';
 import { DocScreen } from './screens/doc-screen';
+import { KanbanScreen } from './screens/kanban-screen';
+import { TextScreen } from './screens/text-screen';
+import { WhiteboardScreen } from './screens/whiteboard-screen';
 import { LeaderboardScreen } from './screens/leaderboard-screen';
 import { MatchScreen } from './screens/match-screen';
 import { PlayerScreen } from './screens/player-screen';
 import { StatsHome } from './screens/stats-home';
+
+const ROUTE_KIND = { text: 'richtext', kanban: 'kanban', canvas: 'whiteboard' } as const;
 
 /** The signed-in app: sidebar, top bar and the screen the location hash names. */
 export function App({ ws, onSignOut }: { ws: Workspace; onSignOut: () => void }) {
@@ -50,6 +55,15 @@ export function App({ ws, onSignOut }: { ws: Workspace; onSignOut: () => void })
       title = 'Player';
       screen = <PlayerScreen ws={ws} playerId={id!} key={id} />;
       break;
+    case 'text':
+    case 'kanban':
+    case 'canvas': {
+      const entry = ws.addDoc(id!, ROUTE_KIND[kind]);
+      title = entry.title;
+      const Screen = kind === 'text' ? TextScreen : kind === 'kanban' ? KanbanScreen : WhiteboardScreen;
+      screen = <Screen ws={ws} docId={entry.id} title={entry.title} key={entry.id} />;
+      break;
+    }
     case 'inbox':
       title = 'Notifications';
       screen = (
@@ -62,6 +76,14 @@ export function App({ ws, onSignOut }: { ws: Workspace; onSignOut: () => void })
       break;
     default: {
       const docId = kind === 'doc' && id ? id : (ws.docs[0]?.id ?? 'welcome');
+      const known = ws.docs.find((d) => d.id === docId);
+      if (known && known.kind !== 'counter') {
+        // A link to a document of another kind (e.g. from a notification): its own screen.
+        const Screen = known.kind === 'richtext' ? TextScreen : known.kind === 'kanban' ? KanbanScreen : WhiteboardScreen;
+        title = known.title;
+        screen = <Screen ws={ws} docId={known.id} title={known.title} key={known.id} />;
+        break;
+      }
       title = ws.docs.find((d) => d.id === docId)?.title ?? docId;
       screen = <DocScreen ws={ws} docId={docId} key={docId} />;
     }

@@ -7,6 +7,7 @@ import { PresenceApi } from './presence';
 import { FilesApi } from './files';
 import { StatsApi } from './stats';
 import { AccessApi } from './access';
+import { withByteArrays } from './binary';
 import { DocumentsApi } from './documents/documents';
 import type { DocStorage } from './documents/doc-storage';
 
@@ -119,11 +120,12 @@ export class TandemClient {
         connected: () => this.socket.connected,
         join: (docId, kind, heads) => {
           const link = this.links.get(docId);
-          return ackTimeout().emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: docId }, doc: { kind, heads }, ...(link ? { link } : {}) });
+          // Browsers get binary as ArrayBuffer (Node as Buffer): the document code wants Uint8Array.
+          return ackTimeout().emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: docId }, doc: { kind, heads }, ...(link ? { link } : {}) }).then(withByteArrays);
         },
         leave: (docId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'doc', id: docId } }, () => undefined),
         command: (message) => ackTimeout().emitWithAck('command', message),
-        docs: (message) => ackTimeout().emitWithAck('docs', message as never) as never,
+        docs: (message) => ackTimeout().emitWithAck('docs', message as never).then(withByteArrays) as never,
         userId: async () => subjectOf(await options.getToken()),
         onStatus: (listener) => this.onStateChange(listener),
       },
@@ -311,7 +313,7 @@ export class TandemClient {
       case 'doc.change':
       case 'doc.merged':
       case 'doc.rejected':
-        this.documents.dispatch(event);
+        this.documents.dispatch(withByteArrays(event));
         break;
       case 'kicked': {
         if (!event.resource) {

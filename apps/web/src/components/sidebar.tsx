@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import { go, href } from '../lib/hooks';
-import type { Workspace } from '../lib/workspace';
+import { DocEntry, DocKind, KIND_ROUTE, Workspace } from '../lib/workspace';
 import { PresenceDot } from './avatar';
 import { Icon } from './icons';
 
@@ -17,6 +17,10 @@ export function Sidebar({ ws, route, onNavigate }: { ws: Workspace; route: strin
       </a>
     </li>
   );
+  const docItem = (d: DocEntry) => {
+    const unread = ws.unreadFor(d.id);
+    return item([KIND_ROUTE[d.kind], d.id], KIND_ICON[d.kind], d.title, unread > 0 && <span class="badge" aria-label={`${unread} unread`}>{unread}</span>);
+  };
   const people = [...ws.people.values()].sort((a, b) => rank(a.status) - rank(b.status) || a.name.localeCompare(b.name));
   return (
     <nav class="sidebar" aria-label="Workspace">
@@ -39,24 +43,38 @@ export function Sidebar({ ws, route, onNavigate }: { ws: Workspace; route: strin
             class="new-doc"
             onSubmit={(e) => {
               e.preventDefault();
-              const input = (e.currentTarget as HTMLFormElement).elements.namedItem('doc-id') as HTMLInputElement;
+              const form = e.currentTarget as HTMLFormElement;
+              const input = form.elements.namedItem('doc-id') as HTMLInputElement;
+              const kind = (form.elements.namedItem('doc-kind') as HTMLSelectElement).value as DocKind;
               const id = input.value.trim().toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-|-$/g, '');
               if (!id) return;
-              ws.addDoc(id, 'counter', input.value.trim());
+              ws.addDoc(id, kind, input.value.trim());
               setAdding(false);
-              go('doc', id);
+              go(KIND_ROUTE[kind], id);
               onNavigate();
             }}
           >
             <input name="doc-id" aria-label="Document name" placeholder="Name, e.g. launch-plan" maxLength={60} autoFocus onKeyDown={(e) => e.key === 'Escape' && setAdding(false)} />
+            <select name="doc-kind" aria-label="Kind">
+              <option value="richtext">Document</option>
+              <option value="kanban">Kanban board</option>
+              <option value="whiteboard">Whiteboard</option>
+              <option value="counter">Counter</option>
+            </select>
+            <button type="submit" class="primary small">
+              Create
+            </button>
           </form>
         )}
-        <ul>
-          {ws.docs.map((d) => {
-            const unread = ws.unreadFor(d.id);
-            return item(['doc', d.id], 'doc', d.title, unread > 0 && <span class="badge" aria-label={`${unread} unread`}>{unread}</span>);
-          })}
-        </ul>
+        <ul>{ws.docs.filter((d) => d.kind === 'counter' || d.kind === 'richtext').map(docItem)}</ul>
+      </section>
+      <section aria-labelledby="nav-boards">
+        <h2 id="nav-boards">Boards</h2>
+        {ws.docs.some((d) => d.kind === 'kanban' || d.kind === 'whiteboard') ? (
+          <ul>{ws.docs.filter((d) => d.kind === 'kanban' || d.kind === 'whiteboard').map(docItem)}</ul>
+        ) : (
+          <p class="muted small">Kanban boards and whiteboards: create one with +.</p>
+        )}
       </section>
       <section aria-labelledby="nav-stats">
         <h2 id="nav-stats">Game stats</h2>
@@ -85,4 +103,5 @@ export function Sidebar({ ws, route, onNavigate }: { ws: Workspace; route: strin
   );
 }
 
+const KIND_ICON: Record<DocKind, string> = { counter: 'hash', richtext: 'doc', kanban: 'kanban', whiteboard: 'canvas' };
 const rank = (s: string) => ['online', 'dnd', 'away', 'offline'].indexOf(s);

@@ -2,7 +2,10 @@ import type { Notification, UserPresence } from '@tandem/contracts';
 import { LocalStorageOutboxStorage, SessionIdentity, TandemClient } from '@tandem/sdk';
 
 /** What the sidebar lists: kinds grow as the SDK gets their APIs. */
-export type DocKind = 'counter';
+export type DocKind = 'counter' | 'richtext' | 'whiteboard' | 'kanban';
+
+/** The route of each kind's screen: `#/<route>/<id>`. */
+export const KIND_ROUTE: Record<DocKind, string> = { counter: 'doc', richtext: 'text', whiteboard: 'canvas', kanban: 'kanban' };
 export interface DocEntry {
   id: string;
   kind: DocKind;
@@ -80,6 +83,7 @@ export class Workspace {
   addDoc(id: string, kind: DocKind = 'counter', title = id): DocEntry {
     const existing = this.docs.find((d) => d.id === id);
     if (existing) return existing;
+    // A document shared with you whose kind the notification does not say opens as the counter page until you pick it.
     const entry = { id, kind, title };
     this.docs = [...this.docs, entry];
     localStorage.setItem(this.docsKey, JSON.stringify(this.docs));
