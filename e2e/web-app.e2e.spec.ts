@@ -1,3 +1,4 @@
+import { eventually } from '@tandem/platform/testing';
 import { devSignIn as sdkSignIn, TandemClient } from '@tandem/sdk';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -107,6 +108,7 @@ describe('the web app in Chromium (npm start)', () => {
     await textIs(bob.page, 'tr[data-player="bob"] td[data-stat="kills"]', '13');
     await shot(bob.page, 'match-board');
 
+    await eventually(async () => expect((await game.stats.leaderboard('kills')).total).toBe(25), 30_000);
     await bob.page.goto(`${app}/#/board/kills`);
     await textIs(bob.page, '#page-info', '1–10 of 25');
     expect(await bob.page.locator('tr[data-player]').first().getAttribute('data-player')).toBe('p01');
@@ -126,6 +128,8 @@ describe('the web app in Chromium (npm start)', () => {
         { type: 'tandem.stats.match.result', data: { matchId: `league-${n}`, seq: 4, at: `2026-05-0${n}T10:30:00.000Z`, teams: [{ teamId: 'red', placement: n === 2 ? 2 : 1 }, { teamId: 'blue', placement: n === 2 ? 1 : 2 }] } },
       ]);
     }
+    // Profiles are read when the page opens (they are not pushed): open it once the service has the three matches.
+    await eventually(async () => expect((await game.stats.matches('bob')).total).toBe(3), 30_000);
     await bob.page.goto(`${app}/#/player/bob`);
     await bob.page.waitForFunction(() => document.querySelectorAll('tr[data-match]').length === 3, undefined, { timeout: 30_000 });
     await bob.page.locator('.chart circle.point').nth(2).waitFor();
