@@ -1,5 +1,4 @@
-import type { PresenceMember } from '@tandem/contracts';
-import type { DocKindName } from '@tandem/contracts';
+import type { DocKindName, PresenceMember } from '@tandem/contracts';
 import type { DocHandle } from '@tandem/sdk';
 import { useEffect, useState } from 'preact/hooks';
 import type { Workspace } from './workspace';
@@ -25,7 +24,11 @@ export function useDocument<K extends DocKindName>(ws: Workspace, docId: string,
         opened = h;
         setHandle(h);
         setRoster(ws.client.presence.rosterOf(docId));
-        h.onChange(() => setTick((t) => t + 1));
+        // "n to send" goes down when the service announces the changes durable, which is no change of the document.
+        h.onChange(() => {
+          setTick((t) => t + 1);
+          void h.whenDurable().then(() => live && setTick((t) => t + 1), () => undefined);
+        });
         h.onStatus(() => setTick((t) => t + 1));
       },
       (e: Error) => live && setError(e.message),
