@@ -163,14 +163,30 @@ export class LeaderboardService {
 
   /** Rebuilds every ranked set from the store (after Redis lost its data, or a rebuild). */
   async rebuildAllRanks(): Promise<number> {
-    let sets = 0;
+    const sets = await this.rankSets();
+    for (const { tenant, definition, period } of sets) await this.reloadRanks(tenant, definition, period);
+    return sets.length;
+  }
+
+  /** Every ranked set the store has entries for: each board's periods. */
+  async rankSets(): Promise<Array<{ tenant: string; definition: LeaderboardDefinition; period: string }>> {
+    const out: Array<{ tenant: string; definition: LeaderboardDefinition; period: string }> = [];
     for (const { tenant, definition } of await this.store.allDefinitions()) {
-      for (const { period } of await this.store.periods(tenant, definition.boardId)) {
-        await this.reloadRanks(tenant, definition, period);
-        sets++;
-      }
+      for (const { period } of await this.store.periods(tenant, definition.boardId)) out.push({ tenant, definition, period });
     }
-    return sets;
+    return out;
+  }
+
+  /** Deletes ranked sets (before a rebuild, so none is left over from data the rebuild no longer has). */
+  async dropRanks(sets: ReadonlyArray<{ tenant: string; definition: LeaderboardDefinition; period: string }>): Promise<void> {
+    for (const s of sets) await this.ranks.replace(this.key(s.tenant, s.definition.boardId, s.period), []);
+  }
+
+  /** A ranked set exactly as the rank store holds it (no reload from the store): for exports and checks. */
+  async storedRanks(tenant: string, definition: LeaderboardDefinition, period: string): Promise<RankedEntry[]> {
+    const key = this.key(tenant, definition.boardId, period);
+    const count = await this.ranks.count(key);
+    return count === 0 ? [] : this.ranked(definition, await this.ranks.range(key, 0, count - 1), 0);
   }
 
   private async open(tenant: string, boardId: string, period: string | undefined) {
