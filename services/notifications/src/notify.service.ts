@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { NotificationPreferences, TOPICS, TopicEvent, aggregateKey } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, LOGGER, Logger, SERVICE_NAME } from '@tandem/platform';
 import { createHash, randomUUID } from 'node:crypto';
+import { mapLimit } from './map-limit';
 import { NotificationMetrics } from './notifications.metrics';
 import { canRead } from './sources/acl.mapping';
 import { Candidate } from './sources/candidate';
@@ -112,18 +113,4 @@ function groupByUser<T extends { userId: string }>(items: readonly T[]): Array<[
   const groups = new Map<string, T[]>();
   for (const item of items) groups.set(item.userId, [...(groups.get(item.userId) ?? []), item]);
   return [...groups];
-}
-
-/** Maps with at most `limit` calls in flight, keeping the order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
