@@ -68,15 +68,20 @@ export class NotifyService {
     const quiet = pending.filter((n) => prefs.get(n.userId)!.doNotDisturb);
     const push = pending.filter((n) => !prefs.get(n.userId)!.doNotDisturb);
     if (quiet.length) this.metrics.suppressed.inc({ reason: 'do_not_disturb' }, quiet.length);
-    await this.publish(tenant, push);
+    const counted = new Map(stored.filter((r) => r.unread !== undefined).map((r) => [r.notification.notificationId, r.unread!]));
+    await this.publish(tenant, push, counted);
     await mapLimit(groupByUser(pending), CONCURRENCY, ([userId, ns]) => this.store.markPublished(tenant, userId, ns.map((n) => n.notificationId)));
     void this.webhooks.send(tenant, push).catch((error: unknown) => this.logger.warn({ err: error, tenant }, 'notification webhook failed'));
     return pending;
   }
 
-  private async publish(tenant: string, notifications: StoredNotification[]): Promise<void> {
+  /** `counted`: the unread count the store gave with each notification it just created. */
+  private async publish(tenant: string, notifications: StoredNotification[], counted: ReadonlyMap<string, number>): Promise<void> {
     if (!notifications.length) return;
-    const unread = new Map(await mapLimit([...new Set(notifications.map((n) => n.userId))], CONCURRENCY, async (id) => [id, await this.store.unreadCount(tenant, id)] as const));
+    // One count per user: a fresh one for notifications stored earlier (a redelivery after a stop).
+    const uncounted = [...new Set(notifications.filter((n) => !counted.has(n.notificationId)).map((n) => n.userId))];
+    const unread = new Map(await mapLimit(uncounted, CONCURRENCY, async (id) => [id, await this.store.unreadCount(tenant, id)] as const));
+    for (const n of notifications) if (counted.has(n.notificationId) && !unread.has(n.userId)) unread.set(n.userId, counted.get(n.notificationId)!);
     const time = new Date().toISOString();
     await this.bus.publish(
       TOPICS.notificationsEvents,

@@ -65,18 +65,26 @@ export class MongoNotificationStore implements NotificationStore {
     const _id = rowKey(tenant, n.userId, n.notificationId);
     const found = await this.rows.findOne({ _id }).lean<Row>();
     if (found) return this.existing(found);
-    const seq = await this.nextSeq(tenant, n.userId);
-    const row: Row = { ...n, _id, tenant, seq, createdAt: now.toISOString(), readAt: null, published: false, deleted: false };
-    try {
-      await this.rows.create(row);
-    } catch (error) {
-      if (!isDuplicateKeyError(error)) throw error;
-      // Another consumer stored it first (the seq given out is left as a gap).
-      const winner = (await this.rows.findOne({ _id }).lean<Row>()) ?? (await this.rows.findOne({ tenant, userId: n.userId, idempotencyKey: n.idempotencyKey }).lean<Row>())!;
-      return { created: false, notification: { ...toNotification(winner), published: winner.published } };
+    // The counter's seq is a hint: FerretDB 1.24 applies concurrent updates of one row without
+    // isolation (two $inc can both read 5 and write 6), so the unique (tenant, userId, seq) index
+    // is what keeps seqs unique; a seq taken already is retried above it.
+    let taken = 0;
+    for (let attempt = 1; ; attempt++) {
+      const seq = Math.max(await this.nextSeq(tenant, n.userId), taken + 1);
+      const row: Row = { ...n, _id, tenant, seq, createdAt: now.toISOString(), readAt: null, published: false, deleted: false };
+      try {
+        await this.rows.create(row);
+        const counter = await this.counters.findOneAndUpdate({ _id: userKey(tenant, n.userId) }, { $inc: { unread: 1 }, $max: { seq } }, { returnDocument: 'after' }).lean<Counter>();
+        return { created: true, notification: { ...toNotification(row), published: false }, unread: Math.max(1, counter?.unread ?? 1) };
+      } catch (error) {
+        if (!isDuplicateKeyError(error)) throw error;
+        // Another consumer stored it first (the seq given out is left as a gap), or the seq was taken.
+        const winner = (await this.rows.findOne({ _id }).lean<Row>()) ?? (await this.rows.findOne({ tenant, userId: n.userId, idempotencyKey: n.idempotencyKey }).lean<Row>());
+        if (winner) return { created: false, notification: { ...toNotification(winner), published: winner.published } };
+        if (attempt >= 100) throw error;
+        taken = seq;
+      }
     }
-    await this.counters.updateOne({ _id: userKey(tenant, n.userId) }, { $inc: { unread: 1 } });
-    return { created: true, notification: { ...toNotification(row), published: false } };
   }
 
   /**
@@ -109,12 +117,13 @@ export class MongoNotificationStore implements NotificationStore {
   }
 
   async unreadCount(tenant: string, userId: string) {
-    const counter = await this.counters.findOne({ _id: userKey(tenant, userId) }).lean<Counter>();
-    return Math.max(0, counter?.unread ?? 0);
+    return this.rows.countDocuments({ tenant, userId, deleted: false, readAt: null });
   }
 
-  // Each row leaves the unread state once (the filters say readAt: null, deleted: false), and
-  // each such change takes one off the counter.
+  // The counter's unread is what pushes carry (a count over the inbox per push would read the whole
+  // collection on FerretDB). On MongoDB every change below is atomic and the counter exact; on
+  // FerretDB concurrent changes of one user's counter can be lost, so every answer to the user
+  // carries a real count (unreadCount) and the SDK takes the newest.
   async markRead(tenant: string, userId: string, id: string, now: Date) {
     const r = await this.rows.updateOne({ _id: rowKey(tenant, userId, id), deleted: false, readAt: null }, { $set: { readAt: now.toISOString() } });
     if (r.modifiedCount === 1) await this.unreadDown(tenant, userId, 1);

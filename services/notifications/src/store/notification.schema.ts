@@ -37,7 +37,7 @@ export const NotificationSchema = new Schema(
   { collection: 'notifications', versionKey: false, minimize: false },
 );
 NotificationSchema.index({ tenant: 1, userId: 1, idempotencyKey: 1 }, { unique: true });
-NotificationSchema.index({ tenant: 1, userId: 1, seq: 1 });
+NotificationSchema.index({ tenant: 1, userId: 1, seq: 1 }, { unique: true });
 NotificationSchema.index({ tenant: 1, userId: 1, notificationId: 1 });
 
 /**
