@@ -30,6 +30,12 @@ export const ConfigSchema = z
     JWT_ISSUER: z.string().optional(),
     JWT_AUDIENCE: z.string().optional(),
     DOCS_URL: url(['http', 'https']).optional(),
+    /** Estimated memory the docs service may hold merged documents in; least recently used are evicted beyond it. */
+    DOCS_MEMORY_CAP_MB: z.coerce.number().min(1).default(512),
+    /** A document untouched this long is evicted from the docs service's memory. */
+    DOCS_IDLE_SECONDS: z.coerce.number().min(1).default(300),
+    /** Snapshots larger than this go to the object store instead of the database. */
+    DOCS_SNAPSHOT_INLINE_MAX_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
     /** Base URL of the presence service's reads (gateway → presence). */
     PRESENCE_URL: url(['http', 'https']).optional(),
     /** Base URL of the chat service's reads (gateway → chat). */
