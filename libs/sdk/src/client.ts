@@ -6,6 +6,8 @@ import { NotificationsApi } from './notifications';
 import { PresenceApi } from './presence';
 import { FilesApi } from './files';
 import { StatsApi } from './stats';
+import { DocumentsApi } from './documents/documents';
+import type { DocStorage } from './documents/doc-storage';
 
 /** `online`: connected and in sync; `connecting`: (re)connecting; `offline`: disconnected for more than 3 s. */
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -21,6 +23,11 @@ export interface TandemClientOptions {
   outbox?: OutboxStorage;
   /** How long to wait for an acknowledgement before treating the command as unsent (it stays queued). */
   ackTimeoutMs?: number;
+  /**
+   * Where documents and their outboxes are kept on this device: memory by default,
+   * `IndexedDbDocStorage` in browsers, `FileDocStorage` (from `@tandem/sdk/node`) in Node.
+   */
+  documents?: DocStorage;
 }
 
 export interface CounterOptions {
@@ -37,6 +44,18 @@ export class TandemError extends Error {
 }
 
 const OFFLINE_AFTER_MS = 3_000;
+
+/** The user id (`sub`) of a JWT, read without verifying it (the gateway does that): authors of changes. */
+function subjectOf(token: string): string {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const json = typeof atob === 'function' ? atob(payload) : Buffer.from(payload, 'base64').toString('utf8');
+    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 function newCommandId(): string {
   return globalThis.crypto.randomUUID();
@@ -56,6 +75,8 @@ export class TandemClient {
   readonly stats: StatsApi;
   /** Notifications: live, caught up on reconnect, the unread badge, inbox and preferences. */
   readonly notifications: NotificationsApi;
+  /** Collaborative documents: rich text, whiteboards, kanban boards, counters (`documents.open(id, kind)`). */
+  readonly documents: DocumentsApi;
   private readonly outbox: Outbox;
   private readonly counters = new Map<string, CounterHandle>();
   private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
@@ -88,6 +109,22 @@ export class TandemClient {
       (method, path, body) => this.statsHttp(method, path, body),
     );
     this.notifications = new NotificationsApi((message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('notifications', message));
+    const ackTimeout = () => this.socket.timeout(options.ackTimeoutMs ?? 10_000);
+    this.documents = new DocumentsApi(
+      {
+        connected: () => this.socket.connected,
+        join: (docId, kind, heads) => {
+          const link = this.links.get(docId);
+          return ackTimeout().emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: docId }, doc: { kind, heads }, ...(link ? { link } : {}) });
+        },
+        leave: (docId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'doc', id: docId } }, () => undefined),
+        command: (message) => ackTimeout().emitWithAck('command', message),
+        docs: (message) => ackTimeout().emitWithAck('docs', message as never) as never,
+        userId: async () => subjectOf(await options.getToken()),
+        onStatus: (listener) => this.onStateChange(listener),
+      },
+      options.documents,
+    );
     this.socket.on('connect', () => void this.resync());
     this.socket.on('disconnect', () => this.setState('connecting'));
     this.socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
@@ -175,6 +212,7 @@ export class TandemClient {
   /** Disconnects; commands still in the outbox stay there for the next client on the same storage. */
   close(): void {
     this.closed = true;
+    this.documents.shutdown();
     this.socket.close();
     clearTimeout(this.offlineTimer);
     for (const { reject } of this.waiters.values()) reject(new TandemError('UNAVAILABLE', 'the client was closed before the command was acknowledged'));
@@ -237,6 +275,7 @@ export class TandemClient {
         ),
       );
       for (const command of this.outbox.all()) this.emitCommand(command);
+      await this.documents.resync();
       await this.presence.resync().catch(() => undefined); // statuses come back with the next change
       await this.stats.resync().catch(() => undefined); // boards come back with the next update
       await this.notifications.resync().catch(() => undefined); // caught up on the next reconnect
@@ -254,6 +293,11 @@ export class TandemClient {
       case 'doc.counter.changed':
         this.counters.get(event.docId)?.applyState(event, event.commandIds);
         break;
+      case 'doc.change':
+      case 'doc.merged':
+      case 'doc.rejected':
+        this.documents.dispatch(event);
+        break;
       case 'kicked': {
         if (!event.resource) {
           for (const l of this.kickListeners) l(event.reason, event.message);
@@ -261,11 +305,13 @@ export class TandemClient {
         }
         const handle = this.counters.get(event.resource.id);
         this.counters.delete(event.resource.id);
+        this.documents.applyAccess(event.resource.id, { kicked: { reason: event.reason, message: event.message } });
         handle?.applyAccess({ kicked: { reason: event.reason, message: event.message } });
         break;
       }
       case 'downgraded':
         this.counters.get(event.resource.id)?.applyAccess({ role: event.role });
+        this.documents.applyAccess(event.resource.id, { role: event.role });
         break;
       case 'auth.expiring':
         void this.refreshToken();

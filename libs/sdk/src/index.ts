@@ -5,3 +5,6 @@ export * from './presence';
 export * from './files';
 export * from './stats';
 export * from './notifications';
+export * from './documents/doc-handle';
+export * from './documents/doc-storage';
+export * from './documents/documents';
