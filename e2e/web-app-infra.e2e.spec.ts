@@ -121,4 +121,21 @@ describe('the web app in Chromium on the real-infra stack', () => {
     await online(ann.page);
     await Promise.all([textIs(ann.page, '#value', '2', 60_000), textIs(bob.page, '#value', '2', 60_000)]);
   });
+
+  it('lets both type in one rich-text document through Kafka and the docs service; each sees the other’s text and cursor', async () => {
+    const editor = (u: AppUser) => u.page.getByLabel('Document text');
+    const shows = (u: AppUser, v: string) => u.page.waitForFunction((t) => document.querySelector<HTMLTextAreaElement>('textarea.editor')?.value === t, v, { timeout: 60_000 });
+    await ann.page.goto(`${gateway.url}/#/text/plan`);
+    await bob.page.goto(`${gateway.url}/#/text/plan`);
+    await Promise.all([ann.page.locator('#doc-status[data-status="synced"]').waitFor({ timeout: 60_000 }), bob.page.locator('#doc-status[data-status="synced"]').waitFor({ timeout: 60_000 })]);
+    await editor(ann).click();
+    await ann.page.keyboard.type('Q3 plan');
+    await shows(bob, 'Q3 plan');
+    await editor(bob).click();
+    await bob.page.keyboard.press('End');
+    await bob.page.keyboard.type(': ship it');
+    await Promise.all([shows(ann, 'Q3 plan: ship it'), shows(bob, 'Q3 plan: ship it')]);
+    await ann.page.locator('.remote-cursor[data-user="bob"] .caret-name', { hasText: 'Bob Ray' }).waitFor({ timeout: 30_000 });
+    await ann.page.locator('#doc-status', { hasText: /^Saved$/ }).waitFor({ timeout: 60_000 }); // durable in the docs service's store
+  });
 });
