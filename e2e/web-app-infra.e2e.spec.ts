@@ -1,6 +1,7 @@
 import { aggregateKey, encodeEvent, TOPICS } from '@tandem/contracts';
 import { signToken } from '@tandem/platform';
-import { requireEnv, uniqueId } from '@tandem/platform/testing';
+import { eventually, requireEnv, uniqueId } from '@tandem/platform/testing';
+import { TandemClient } from '@tandem/sdk';
 import { Kafka, Producer } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
@@ -44,6 +45,18 @@ describe('the web app in Chromium on the real-infra stack', () => {
     gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...env, DOCS_URL: urls.docs!, PRESENCE_URL: urls.presence!, FILES_URL: urls.files!, STATS_URL: urls.stats!, NOTIFICATIONS_URL: urls.notifications! }, 120_000);
     producer = new Kafka({ clientId: 'partner-game-server', brokers: env.KAFKA_BROKERS!.split(','), logLevel: 0 }).producer({ idempotent: true });
     await producer.connect();
+    // The stats service must be consuming (its group joined, the topic known) before a partner's
+    // event can show on a board: produce a probe match and wait until the service has its board.
+    const probeToken = await signToken(jwtSecret, { sub: 'probe', tenant, roles: ['member'] });
+    const probe = new TandemClient({ url: gateway.url, getToken: () => probeToken });
+    try {
+      await eventually(async () => {
+        await produce([{ type: 'tandem.stats.match.scheduled', data: { matchId: 'probe', seq: 1, at, title: 'Probe', teams: [] } }]);
+        expect(await probe.stats.board('probe')).toMatchObject({ matchId: 'probe' });
+      }, 120_000, 1_000);
+    } finally {
+      probe.close();
+    }
   }, 600_000);
   afterAll(async () => {
     await producer?.disconnect();

@@ -52,9 +52,14 @@ export async function online(page: Page, timeout = 30_000): Promise<void> {
   await page.locator('#connection[data-state="online"]').waitFor({ timeout });
 }
 
-/** Waits until `selector`'s text is exactly `text`. */
+/** Waits until `selector`'s text is exactly `text`; on timeout the error says what it showed instead. */
 export async function textIs(page: Page, selector: string, text: string, timeout = 30_000): Promise<void> {
-  await page.waitForFunction(([s, t]) => document.querySelector(s!)?.textContent?.trim() === t, [selector, text] as const, { timeout });
+  try {
+    await page.waitForFunction(([s, t]) => document.querySelector(s!)?.textContent?.trim() === t, [selector, text] as const, { timeout });
+  } catch (error) {
+    const shown = await page.evaluate((s) => document.querySelector(s)?.textContent?.trim() ?? null, selector).catch(() => null);
+    throw new Error(`${selector}: expected ${JSON.stringify(text)}, the page shows ${JSON.stringify(shown)} (${(error as Error).message.split('\n')[0]})`);
+  }
 }
 
 /** Waits until the image in `selector` has loaded real pixels (a preview served and decoded). */

@@ -91,6 +91,13 @@ export class Workspace {
     return entry;
   }
 
+  /** Corrects the kind of a listed document (one shared with you opens as a counter until you say). */
+  setKind(id: string, kind: DocKind): void {
+    this.docs = this.docs.map((d) => (d.id === id ? { ...d, kind } : d));
+    localStorage.setItem(this.docsKey, JSON.stringify(this.docs));
+    this.changed();
+  }
+
   /** Follows users' presence (people met in rosters, inbox actors, share dialogs). */
   async meet(userIds: string[]): Promise<void> {
     const fresh = userIds.filter((id) => id !== this.session.userId && !this.people.has(id));
