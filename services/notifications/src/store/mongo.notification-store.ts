@@ -111,11 +111,12 @@ export class MongoNotificationStore implements NotificationStore {
 
   // A mark of its own, inserted: FerretDB 1.24 reads the whole collection for every update, even
   // by _id, and an insert checks only the unique index.
-  async markPublished(tenant: string, userId: string, ids: readonly string[]) {
-    if (!ids.length) return;
+  async markPublished(tenant: string, notifications: ReadonlyArray<{ userId: string; notificationId: string }>) {
+    if (!notifications.length) return;
     try {
+      // One write for a whole source event's notifications.
       await this.published.insertMany(
-        ids.map((id) => ({ _id: rowKey(tenant, userId, id) })),
+        notifications.map((n) => ({ _id: rowKey(tenant, n.userId, n.notificationId) })),
         { ordered: false },
       );
     } catch (error) {
