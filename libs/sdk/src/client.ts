@@ -6,6 +6,8 @@ import { NotificationsApi } from './notifications';
 import { PresenceApi } from './presence';
 import { FilesApi } from './files';
 import { StatsApi } from './stats';
+import { AccessApi } from './access';
+import { withByteArrays } from './binary';
 import { DocumentsApi } from './documents/documents';
 import type { DocStorage } from './documents/doc-storage';
 
@@ -75,6 +77,8 @@ export class TandemClient {
   readonly stats: StatsApi;
   /** Notifications: live, caught up on reconnect, the unread badge, inbox and preferences. */
   readonly notifications: NotificationsApi;
+  /** Access to documents: ACLs, grants, workspace access and share links. */
+  readonly access: AccessApi;
   /** Collaborative documents: rich text, whiteboards, kanban boards, counters (`documents.open(id, kind)`). */
   readonly documents: DocumentsApi;
   private readonly outbox: Outbox;
@@ -103,6 +107,7 @@ export class TandemClient {
       (message) => this.socket.volatile.emit('presence', message),
     );
     this.files = new FilesApi(options.url.replace(/\/$/, ''), options.getToken);
+    this.access = new AccessApi(options.url.replace(/\/$/, ''), options.getToken);
     this.stats = new StatsApi(
       (matchId) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('join', { type: 'join', resource: { kind: 'match', id: matchId } }),
       (matchId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'match', id: matchId } }, () => undefined),
@@ -115,11 +120,12 @@ export class TandemClient {
         connected: () => this.socket.connected,
         join: (docId, kind, heads) => {
           const link = this.links.get(docId);
-          return ackTimeout().emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: docId }, doc: { kind, heads }, ...(link ? { link } : {}) });
+          // Browsers get binary as ArrayBuffer (Node as Buffer): the document code wants Uint8Array.
+          return ackTimeout().emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: docId }, doc: { kind, heads }, ...(link ? { link } : {}) }).then(withByteArrays);
         },
         leave: (docId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'doc', id: docId } }, () => undefined),
         command: (message) => ackTimeout().emitWithAck('command', message),
-        docs: (message) => ackTimeout().emitWithAck('docs', message as never) as never,
+        docs: (message) => ackTimeout().emitWithAck('docs', message as never).then(withByteArrays) as never,
         userId: async () => subjectOf(await options.getToken()),
         onStatus: (listener) => this.onStateChange(listener),
       },
@@ -135,7 +141,17 @@ export class TandemClient {
       }
     });
     this.socket.on('event', (event) => this.onEvent(event));
+    if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') window.addEventListener('offline', this.onBrowserOffline);
   }
+
+  /**
+   * A browser knows its network is gone long before a ping times out (25 s + 20 s): drop the socket at
+   * once, so the state turns `offline` after 3 s and commands wait in the outbox; Socket.IO reconnects
+   * with its backoff and gets through as soon as the network is back.
+   */
+  private readonly onBrowserOffline = () => {
+    if (!this.closed) this.socket.io.engine?.close();
+  };
 
   /** The connection state; see {@link ConnectionState}. */
   get state(): ConnectionState {
@@ -212,6 +228,7 @@ export class TandemClient {
   /** Disconnects; commands still in the outbox stay there for the next client on the same storage. */
   close(): void {
     this.closed = true;
+    if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') window.removeEventListener('offline', this.onBrowserOffline);
     this.documents.shutdown();
     this.socket.close();
     clearTimeout(this.offlineTimer);
@@ -296,7 +313,7 @@ export class TandemClient {
       case 'doc.change':
       case 'doc.merged':
       case 'doc.rejected':
-        this.documents.dispatch(event);
+        this.documents.dispatch(withByteArrays(event));
         break;
       case 'kicked': {
         if (!event.resource) {
