@@ -2,6 +2,7 @@ import { DynamicModule, Inject, Module, OnApplicationShutdown, Provider } from '
 import { Config, Metrics, Readiness, connectMongo, timed } from '@tandem/platform';
 import { join, resolve } from 'node:path';
 import { ChatCommandsConsumer } from './chat-commands.consumer';
+import { ChatClock } from './chat.clock';
 import { ChatController } from './chat.controller';
 import { ChatMetrics } from './chat.metrics';
 import { ChatPublisher } from './chat.publisher';
@@ -54,7 +55,7 @@ export class ChatModule {
     return {
       module: ChatModule,
       controllers: [ChatController],
-      providers: [store, ChatStoreLifecycle, ChatMetrics, ChatPublisher, ChannelsService, DmsService, MessagesService, ThreadsService, UnreadService, ChatCommandsService, ChatCommandsConsumer, HistoryService, SearchService, ChatQueriesService],
+      providers: [store, ChatStoreLifecycle, ChatClock, ChatMetrics, ChatPublisher, ChannelsService, DmsService, MessagesService, ThreadsService, UnreadService, ChatCommandsService, ChatCommandsConsumer, HistoryService, SearchService, ChatQueriesService],
     };
   }
 }

@@ -3,6 +3,7 @@ import type { TOPICS, TopicEvent } from '@tandem/contracts';
 import { LOGGER, Logger } from '@tandem/platform';
 import type { Actor } from '../chat.access';
 import { ChatError } from '../chat.errors';
+import { ChatClock } from '../chat.clock';
 import { ChatMetrics } from '../chat.metrics';
 import { ChatPublisher, UserEvent } from '../chat.publisher';
 import { ChangeCause, ChannelTx } from '../log/channel-tx';
@@ -40,6 +41,7 @@ export class ChatCommandsService {
     private readonly messages: MessagesService,
     private readonly threads: ThreadsService,
     private readonly unread: UnreadService,
+    private readonly clock: ChatClock,
   ) {}
 
   /** Applies one partition's batch; resolves once every change is stored and published. */
@@ -83,7 +85,7 @@ export class ChatCommandsService {
   /** Stream commands record into the transaction; per-user ones run on the committed state (flushed first). */
   private async handle(tx: ChannelTx, command: Command, flush: () => Promise<void>): Promise<UserEvent | void> {
     const actor: Actor = { userId: command.data.userId, workspaceRole: command.data.workspaceRole };
-    const cause: ChangeCause = { actorId: actor.userId, commandId: command.data.commandId, time: new Date().toISOString() };
+    const cause: ChangeCause = { actorId: actor.userId, commandId: command.data.commandId, time: this.clock.now().toISOString() };
     switch (command.type) {
       case 'tandem.chat.channel.create':
         return this.channels.create(tx, command.data, actor, cause);

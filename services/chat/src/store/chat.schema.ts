@@ -14,9 +14,9 @@ ChangeSchema.index({ tenant: 1, channelId: 1, seq: 1 }, { unique: true });
 ChangeSchema.index({ tenant: 1, channelId: 1, commandId: 1 });
 
 /** `chat_channels`: each channel as of `seq`, the last change applied to it. */
-export const ChannelSchema = new Schema({ tenant: { type: String, required: true }, channelId: { type: String, required: true }, kind: String, name: String, seq: Number }, { ...loose, collection: 'chat_channels' });
+export const ChannelSchema = new Schema({ tenant: { type: String, required: true }, channelId: { type: String, required: true }, kind: String, name: String, nameKey: String, seq: Number }, { ...loose, collection: 'chat_channels' });
 ChannelSchema.index({ tenant: 1, channelId: 1 }, { unique: true });
-ChannelSchema.index({ tenant: 1, kind: 1, name: 1 });
+ChannelSchema.index({ tenant: 1, kind: 1, nameKey: 1 });
 
 /** `chat_members`: one row per channel and user (inactive once they left). */
 export const MemberSchema = new Schema({ tenant: { type: String, required: true }, channelId: String, userId: String, active: Boolean, version: Number, joinedSeq: Number }, { ...loose, collection: 'chat_members' });

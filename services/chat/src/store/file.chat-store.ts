@@ -120,7 +120,7 @@ export class FileChatStore implements ChatStore {
     return this.channelRows
       .find((r) => r.tenant === tenant && r.channel.kind === 'public' && r.channel.name.toLowerCase().includes(q))
       .map((r) => r.channel)
-      .sort((a, b) => a.name.localeCompare(b.name) || a.channelId.localeCompare(b.channelId))
+      .sort((a, b) => compare(a.name.toLowerCase(), b.name.toLowerCase()) || compare(a.channelId, b.channelId))
       .slice(0, limit);
   }
 
@@ -131,7 +131,7 @@ export class FileChatStore implements ChatStore {
   async members(tenant: string, channelId: string) {
     return this.memberRows
       .find((r) => r.tenant === tenant && r.channelId === channelId && r.active)
-      .sort((a, b) => a.joinedSeq - b.joinedSeq || a.userId.localeCompare(b.userId))
+      .sort((a, b) => a.joinedSeq - b.joinedSeq || compare(a.userId, b.userId))
       .map((r) => strip(r)!);
   }
 
@@ -208,7 +208,7 @@ export class FileChatStore implements ChatStore {
     return this.follows
       .find((r) => r.tenant === tenant && r.channelId === channelId && r.threadRootId === threadRootId)
       .map(({ tenant: _t, ...f }) => f)
-      .sort((a, b) => a.userId.localeCompare(b.userId));
+      .sort((a, b) => compare(a.userId, b.userId));
   }
 
   async followedBy(tenant: string, userId: string) {
@@ -235,6 +235,9 @@ export class FileChatStore implements ChatStore {
     return view;
   }
 }
+
+/** Code-unit order, as MongoDB sorts strings. */
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 function strip(row: MemberRow | undefined): ChatMember | undefined {
   if (!row) return undefined;

@@ -131,7 +131,7 @@ export class MongoChatStore implements ChatStore {
     ]);
     await bulk(
       this.channelRows,
-      [...channels.values()].map((c) => ({ replaceOne: { filter: { tenant, channelId: c.channelId, seq: { $lt: c.seq } }, replacement: { tenant, ...c }, upsert: true } })),
+      [...channels.values()].map((c) => ({ replaceOne: { filter: { tenant, channelId: c.channelId, seq: { $lt: c.seq } }, replacement: { tenant, ...c, nameKey: c.name.toLowerCase() }, upsert: true } })),
     );
   }
 
@@ -148,7 +148,7 @@ export class MongoChatStore implements ChatStore {
   async browse(tenant: string, query: string, limit: number) {
     const filter: Doc = { tenant, kind: 'public' };
     if (query) filter.name = { $regex: escapeRegex(query), $options: 'i' };
-    return (await this.channelRows.find(filter).sort({ name: 1, channelId: 1 }).limit(limit).lean<Doc[]>()).map(toChannel);
+    return (await this.channelRows.find(filter).sort({ nameKey: 1, channelId: 1 }).limit(limit).lean<Doc[]>()).map(toChannel);
   }
 
   async member(tenant: string, channelId: string, userId: string) {
