@@ -25,10 +25,10 @@ const MESSAGE_KIND: Partial<Record<StoredChange['event'], string>> = {
 
 /**
  * Applies `chat.commands.v1`, one channel at a time in the order Kafka delivered them. Idempotent:
- * a command whose changes are in the log already is not applied again (its changes are published
- * again instead, in case the first publish was lost), a resent message id is stored once, and a
- * command that would change nothing records nothing. A refused command is published as
- * `command.rejected` to its sender and changes nothing.
+ * a resent message id is stored once, any other command applied already is not applied again,
+ * and a command that would change nothing records nothing. Changes are stored, then published
+ * (what a crash left unpublished is published when the channel is next opened). A refused command
+ * is published as `command.rejected` to its sender and changes nothing.
  */
 @Injectable()
 export class ChatCommandsService {
@@ -56,21 +56,25 @@ export class ChatCommandsService {
 
   private async applyToChannel(tenant: string, channelId: string, commands: Command[]): Promise<void> {
     const tx = await ChannelTx.open(this.store, tenant, channelId, (missed) => this.publisher.publish(tenant, missed));
-    const applied = await this.store.changesOf(tenant, channelId, commands.map((c) => c.data.commandId));
-    const done = new Set(applied.map((c) => c.commandId));
-    const again: StoredChange[] = applied;
+    // Posts are idempotent by their message id; other commands are remembered once they changed something.
+    const done = await this.store.appliedCommands(tenant, channelId, commands.filter((c) => c.type !== 'tandem.chat.message.post').map((c) => c.data.commandId));
+    await tx.prefetch(commands.flatMap((c) => [('messageId' in c.data ? c.data.messageId : null), ('threadRootId' in c.data ? c.data.threadRootId : null)]).filter((id): id is string => !!id));
     const userEvents: UserEvent[] = [];
+    const remembered: string[] = [];
     const flush = async () => {
-      const changes = await tx.commit();
-      await this.publisher.publish(tenant, [...again.splice(0), ...changes], userEvents.splice(0));
+      const changes = await tx.commit(remembered.splice(0));
+      await this.publisher.publish(tenant, changes, userEvents.splice(0));
+      if (changes.length) await this.store.markPublished(tenant, channelId, changes.at(-1)!.seq);
       this.observe(commands, changes);
     };
     for (const command of commands) {
       if (done.has(command.data.commandId)) continue;
       done.add(command.data.commandId);
+      const before = tx.pendingCount;
       try {
         const event = await this.handle(tx, command, flush);
         if (event) userEvents.push(event);
+        if (tx.pendingCount > before && command.type !== 'tandem.chat.message.post') remembered.push(command.data.commandId);
       } catch (error) {
         if (!(error instanceof ChatError)) throw error;
         this.metrics.rejected.inc({ code: error.code });
@@ -116,10 +120,10 @@ export class ChatCommandsService {
       case 'tandem.chat.message.pin':
         return this.messages.pin(tx, command.data, actor, cause);
       case 'tandem.chat.read.mark':
-        if (tx.hasPending) await flush();
+        if (tx.pendingCount) await flush();
         return this.unread.mark(tx.tenant, tx.channel, command.data, actor);
       case 'tandem.chat.thread.follow':
-        if (tx.hasPending) await flush();
+        if (tx.pendingCount) await flush();
         return this.threads.follow(tx.tenant, tx.channel, command.data, actor);
     }
   }

@@ -33,17 +33,24 @@ export class ChannelTx {
   ) {}
 
   /**
-   * Opens the channel, first re-applying changes in the log that the derived collections lack (a
-   * crash between appending and applying); `recovered` gets them to publish again.
+   * Opens the channel after finishing what a crash may have left undone: changes in the log that
+   * the derived collections lack (died between appending and applying) are applied, and changes
+   * not published yet (died before publishing) go to `publish`.
    */
-  static async open(store: ChatStore, tenant: string, channelId: string, recovered: (changes: StoredChange[]) => Promise<void>): Promise<ChannelTx> {
-    const [channel, latest] = await Promise.all([store.channel(tenant, channelId), store.latestSeq(tenant, channelId)]);
+  static async open(store: ChatStore, tenant: string, channelId: string, publish: (changes: StoredChange[]) => Promise<void>): Promise<ChannelTx> {
+    let [channel, published] = await Promise.all([store.channel(tenant, channelId), store.publishedSeq(tenant, channelId)]);
+    // A probe by key, not a scan: is there a change after the one applied last?
+    if (await store.change(tenant, channelId, (channel?.seq ?? 0) + 1)) {
+      const missed = await store.changesAfter(tenant, channelId, channel?.seq ?? 0, Number.MAX_SAFE_INTEGER);
+      await store.apply(tenant, missed.flatMap((c) => c.extra.writes));
+      channel = await store.channel(tenant, channelId);
+    }
     const applied = channel?.seq ?? 0;
-    if (latest <= applied) return new ChannelTx(store, tenant, channelId, channel, latest);
-    const missed = await store.changesAfter(tenant, channelId, applied, Number.MAX_SAFE_INTEGER);
-    await store.apply(tenant, missed.flatMap((c) => c.extra.writes));
-    await recovered(missed);
-    return new ChannelTx(store, tenant, channelId, await store.channel(tenant, channelId), latest);
+    if (published < applied) {
+      await publish(await store.changesAfter(tenant, channelId, published, Number.MAX_SAFE_INTEGER));
+      await store.markPublished(tenant, channelId, applied);
+    }
+    return new ChannelTx(store, tenant, channelId, channel, applied);
   }
 
   /** The channel as of the last change recorded (null before it exists). */
@@ -56,8 +63,17 @@ export class ChannelTx {
     return this.seq + 1;
   }
 
-  get hasPending(): boolean {
-    return this.pending.length > 0;
+  /** Changes recorded and not committed yet. */
+  get pendingCount(): number {
+    return this.pending.length;
+  }
+
+  /** Reads these messages in one query, so the commands of a batch find them without a query each. */
+  async prefetch(messageIds: readonly string[]): Promise<void> {
+    const wanted = [...new Set(messageIds)].filter((id) => !this.messages.has(id));
+    if (!wanted.length) return;
+    for (const id of wanted) this.messages.set(id, null);
+    for (const m of await this.store.messagesById(this.tenant, this.channelId, wanted)) this.messages.set(m.messageId, m);
   }
 
   async message(messageId: string): Promise<ChatMessage | null> {
@@ -118,12 +134,15 @@ export class ChannelTx {
     return change;
   }
 
-  /** Appends the recorded changes to the log and applies them; returns them (to publish). */
-  async commit(): Promise<StoredChange[]> {
+  /**
+   * Appends the recorded changes to the log (remembering `commandIds` as applied) and applies
+   * them; returns them, to publish.
+   */
+  async commit(commandIds: readonly string[]): Promise<StoredChange[]> {
     const changes = this.pending;
     if (!changes.length) return [];
     this.pending = [];
-    await this.store.append(this.tenant, changes);
+    await this.store.append(this.tenant, this.channelId, changes, commandIds);
     await this.store.apply(this.tenant, changes.flatMap((c) => c.extra.writes));
     this.autoFollows.clear();
     return changes;

@@ -7,7 +7,10 @@ type Anchor = { seq: number; direction: 'before' | 'after' | 'around' } | null;
 /**
  * History pages of a channel (or one thread), always in seq order. Paging is by the per-channel
  * seq, never by time, so messages sharing a timestamp are neither skipped nor repeated: the next
- * page older is `before` the first seq of this one, the next newer `after` its last.
+ * page older is `before` the first seq of this one, the next newer `after` its last. The flag in
+ * the paging direction is exact (one more message is read); the other one says whether the
+ * stream goes on that way at all (that page may hold no messages), which costs no query — on
+ * FerretDB every range query is a scan.
  */
 @Injectable()
 export class HistoryService {
@@ -22,12 +25,12 @@ export class HistoryService {
       return { messages: rows.slice(0, limit).reverse(), hasBefore: rows.length > limit, hasAfter: false, latestSeq };
     }
     if (anchor.direction === 'before') {
-      const [rows, next] = await Promise.all([q('before', anchor.seq, limit + 1), q('after', anchor.seq - 1, 1)]);
-      return { messages: rows.slice(0, limit).reverse(), hasBefore: rows.length > limit, hasAfter: next.length > 0, latestSeq };
+      const rows = await q('before', anchor.seq, limit + 1);
+      return { messages: rows.slice(0, limit).reverse(), hasBefore: rows.length > limit, hasAfter: anchor.seq <= latestSeq, latestSeq };
     }
     if (anchor.direction === 'after') {
-      const [rows, previous] = await Promise.all([q('after', anchor.seq, limit + 1), q('before', anchor.seq + 1, 1)]);
-      return { messages: rows.slice(0, limit), hasBefore: previous.length > 0, hasAfter: rows.length > limit, latestSeq };
+      const rows = await q('after', anchor.seq, limit + 1);
+      return { messages: rows.slice(0, limit), hasBefore: anchor.seq > 0 && latestSeq > 0, hasAfter: rows.length > limit, latestSeq };
     }
     // Around: the anchor and what follows it take the larger half, what precedes it the rest.
     const newer = Math.ceil(limit / 2);

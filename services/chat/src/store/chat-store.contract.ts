@@ -67,24 +67,29 @@ export function runChatStoreContract(name: string, setup: () => Promise<ChatStor
     });
 
     it('keeps the log in seq order and refuses a seq taken already, appending nothing from there', async () => {
-      await store.append(tenant, [change('c1', 1), change('c1', 2), change('c2', 1)]);
-      await expect(store.append(tenant, [change('c1', 3), change('c1', 2, 'other-command'), change('c1', 4)])).rejects.toBeInstanceOf(SeqConflictError);
-      expect(await store.latestSeq(tenant, 'c1')).toBe(3);
+      await store.append(tenant, 'c1', [change('c1', 1), change('c1', 2)], ['cmd-c1-2']);
+      await store.append(tenant, 'c2', [change('c2', 1)], []);
+      await expect(store.append(tenant, 'c1', [change('c1', 3), change('c1', 2, 'other-command'), change('c1', 4)], ['other-command'])).rejects.toBeInstanceOf(SeqConflictError);
+      expect((await store.change(tenant, 'c1', 3))?.commandId).toBe('cmd-c1-3');
+      expect(await store.change(tenant, 'c1', 4)).toBeNull();
       expect((await store.changesAfter(tenant, 'c1', 0, 10)).map((c) => [c.seq, c.commandId])).toEqual([
         [1, 'cmd-c1-1'],
         [2, 'cmd-c1-2'],
         [3, 'cmd-c1-3'],
       ]);
       expect((await store.changesAfter(tenant, 'c1', 1, 1)).map((c) => c.seq)).toEqual([2]);
-      expect((await store.changesOf(tenant, 'c1', ['cmd-c1-2', 'missing'])).map((c) => c.seq)).toEqual([2]);
-      expect(await store.latestSeq(tenant, 'none')).toBe(0);
-      expect(await store.latestSeq('another-tenant', 'c1')).toBe(0);
+      expect(await store.appliedCommands(tenant, 'c1', ['cmd-c1-1', 'cmd-c1-2', 'other-command'])).toEqual(new Set(['cmd-c1-2']));
+      expect(await store.appliedCommands(tenant, 'c2', ['cmd-c1-2'])).toEqual(new Set());
+      expect(await store.change('another-tenant', 'c1', 1)).toBeNull();
+      expect(await store.publishedSeq(tenant, 'c1')).toBe(0);
+      await store.markPublished(tenant, 'c1', 2);
+      expect(await store.publishedSeq(tenant, 'c1')).toBe(2);
       // The change comes back exactly as appended, writes included.
       expect((await store.changesAfter(tenant, 'c2', 0, 10))[0]).toEqual(change('c2', 1));
     }, timeoutMs);
 
     it('lets only one of two concurrent writers take a seq', async () => {
-      const results = await Promise.allSettled([store.append(tenant, [change('race', 1, 'writer-a')]), store.append(tenant, [change('race', 1, 'writer-b')])]);
+      const results = await Promise.allSettled([store.append(tenant, 'race', [change('race', 1, 'writer-a')], []), store.append(tenant, 'race', [change('race', 1, 'writer-b')], [])]);
       expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
       expect(results.filter((r) => r.status === 'rejected').map((r) => (r as PromiseRejectedResult).reason)).toEqual([expect.any(SeqConflictError)]);
       expect(await store.changesAfter(tenant, 'race', 0, 10)).toHaveLength(1);
@@ -214,11 +219,14 @@ export function runChatStoreContract(name: string, setup: () => Promise<ChatStor
     }, timeoutMs);
 
     it('keeps everything across a restart', async () => {
-      await store.append(tenant, [change('r', 1)]);
+      await store.append(tenant, 'r', [change('r', 1)], ['cmd-r-1']);
+      await store.markPublished(tenant, 'r', 1);
       await store.apply(tenant, [...change('r', 1).extra.writes, { kind: 'channel', channel: channelOf('r') }]);
       await store.setReadMarker(tenant, { channelId: 'r', userId: 'bob', threadRootId: null, lastReadSeq: 1 });
       const reopened = await ctx.reopen();
-      expect(await reopened.latestSeq(tenant, 'r')).toBe(1);
+      expect((await reopened.change(tenant, 'r', 1))?.seq).toBe(1);
+      expect(await reopened.appliedCommands(tenant, 'r', ['cmd-r-1'])).toEqual(new Set(['cmd-r-1']));
+      expect(await reopened.publishedSeq(tenant, 'r')).toBe(1);
       expect(await reopened.message(tenant, 'r', 'm1')).toEqual(messageOf('r', 1));
       expect(await reopened.channel(tenant, 'r')).toEqual(channelOf('r'));
       expect(await reopened.readMarker(tenant, 'r', 'bob', null)).toMatchObject({ lastReadSeq: 1 });

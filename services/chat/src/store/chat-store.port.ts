@@ -47,17 +47,21 @@ export type UnreadQuery = { channelId: string; threadRootId: string | null; afte
  */
 export interface ChatStore {
   /**
-   * Appends changes to their channel's log, in order. `(channel, seq)` is unique: a seq taken
-   * already (another writer got there first) throws {@link SeqConflictError} and appends none of
-   * those after it.
+   * Appends changes to their channel's log, in order, and remembers `commandIds` as applied.
+   * `(channel, seq)` is unique: a seq taken already (another writer got there first) throws
+   * {@link SeqConflictError} and appends none of those after it.
    */
-  append(tenant: string, changes: readonly StoredChange[]): Promise<void>;
+  append(tenant: string, channelId: string, changes: readonly StoredChange[], commandIds: readonly string[]): Promise<void>;
+  /** One change of the log, or null (a cheap probe: is there anything after the applied seq?). */
+  change(tenant: string, channelId: string, seq: number): Promise<StoredChange | null>;
   /** The channel's changes with seq > `afterSeq`, in seq order, at most `limit`. */
   changesAfter(tenant: string, channelId: string, afterSeq: number, limit: number): Promise<StoredChange[]>;
-  /** The changes these commands made, in seq order (none for a command never applied or that changed nothing). */
-  changesOf(tenant: string, channelId: string, commandIds: readonly string[]): Promise<StoredChange[]>;
-  /** The highest seq in the channel's log (0 for none). */
-  latestSeq(tenant: string, channelId: string): Promise<number>;
+  /** Which of these commands were remembered as applied by {@link append}. */
+  appliedCommands(tenant: string, channelId: string, commandIds: readonly string[]): Promise<Set<string>>;
+  /** The highest seq of the channel whose event was published (0 for none). */
+  publishedSeq(tenant: string, channelId: string): Promise<number>;
+  /** Records that the channel's changes up to `seq` were published. */
+  markPublished(tenant: string, channelId: string, seq: number): Promise<void>;
 
   /** Applies derived writes in order (idempotent; see {@link ChatWrite}). */
   apply(tenant: string, writes: readonly ChatWrite[]): Promise<void>;
@@ -71,6 +75,8 @@ export interface ChatStore {
   /** A user's active memberships. */
   membershipsOf(tenant: string, userId: string): Promise<ChatMember[]>;
   message(tenant: string, channelId: string, messageId: string): Promise<ChatMessage | null>;
+  /** The messages of these ids that exist, in one query (a consumed batch reads its messages at once). */
+  messagesById(tenant: string, channelId: string, messageIds: readonly string[]): Promise<ChatMessage[]>;
   /**
    * A page of the channel view (top-level messages and replies also sent to the channel) or of a
    * thread's replies: seq < `seq` newest first (`before`), or seq > `seq` oldest first (`after`).

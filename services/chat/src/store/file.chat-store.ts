@@ -4,6 +4,7 @@ import { ChatMember, ChatStore, ChatWrite, HistoryQuery, MessageEdit, ReadMarker
 
 type T = { tenant: string };
 type ChangeRow = T & { change: StoredChange };
+type KeyRow = { key: string; seq: number };
 type ChannelRow = T & { channel: ChatChannel };
 type MemberRow = T & ChatMember;
 type MessageRow = T & { message: ChatMessage; kind: ChannelKind; words: string[] };
@@ -25,6 +26,8 @@ export class FileChatStore implements ChatStore {
   private readonly editRows: FileCollection<EditRow>;
   private readonly reads: FileCollection<ReadRow>;
   private readonly follows: FileCollection<FollowRow>;
+  private readonly commands: FileCollection<KeyRow>;
+  private readonly published: FileCollection<KeyRow>;
   /** Change and message rows per channel, sorted by seq (the file collections index by key only). */
   private readonly logs = new Map<string, ChangeRow[]>();
   private readonly views = new Map<string, MessageRow[]>();
@@ -37,19 +40,38 @@ export class FileChatStore implements ChatStore {
     this.editRows = new FileCollection<EditRow>(directory, 'edits', (r) => `${r.tenant}/${r.channelId}/${r.messageId}/${r.edit.seq}`);
     this.reads = new FileCollection<ReadRow>(directory, 'reads', (r) => `${r.tenant}/${r.channelId}/${r.userId}/${thread(r.threadRootId)}`);
     this.follows = new FileCollection<FollowRow>(directory, 'follows', (r) => `${r.tenant}/${r.channelId}/${r.threadRootId}/${r.userId}`);
+    this.commands = new FileCollection<KeyRow>(directory, 'commands', (r) => r.key);
+    this.published = new FileCollection<KeyRow>(directory, 'published', (r) => r.key);
     for (const row of this.changes.find(() => true)) this.logOf(row.tenant, row.change.channelId).push(row);
     for (const log of this.logs.values()) log.sort((a, b) => a.change.seq - b.change.seq);
     for (const row of this.messages.find(() => true)) this.viewOf(row.tenant, row.message.channelId).push(row);
     for (const view of this.views.values()) view.sort((a, b) => a.message.seq - b.message.seq);
   }
 
-  async append(tenant: string, changes: readonly StoredChange[]) {
+  async append(tenant: string, channelId: string, changes: readonly StoredChange[], commandIds: readonly string[]) {
     for (const change of changes) {
       if (!this.changes.insert({ tenant, change })) throw new SeqConflictError(change.channelId, change.seq);
       const log = this.logOf(tenant, change.channelId);
       log.push({ tenant, change });
       if (log.length > 1 && log[log.length - 2].change.seq > change.seq) log.sort((a, b) => a.change.seq - b.change.seq);
     }
+    for (const id of commandIds) this.commands.insert({ key: `${tenant}/${channelId}/${id}`, seq: 0 });
+  }
+
+  async change(tenant: string, channelId: string, seq: number) {
+    return this.changes.get(`${tenant}/${channelId}/${seq}`)?.change ?? null;
+  }
+
+  async appliedCommands(tenant: string, channelId: string, commandIds: readonly string[]) {
+    return new Set(commandIds.filter((id) => this.commands.get(`${tenant}/${channelId}/${id}`)));
+  }
+
+  async publishedSeq(tenant: string, channelId: string) {
+    return this.published.get(`${tenant}/${channelId}`)?.seq ?? 0;
+  }
+
+  async markPublished(tenant: string, channelId: string, seq: number) {
+    this.published.put({ key: `${tenant}/${channelId}`, seq });
   }
 
   async changesAfter(tenant: string, channelId: string, afterSeq: number, limit: number) {
@@ -58,16 +80,6 @@ export class FileChatStore implements ChatStore {
     return log.slice(from, from + limit).map((r) => r.change);
   }
 
-  async changesOf(tenant: string, channelId: string, commandIds: readonly string[]) {
-    const wanted = new Set(commandIds);
-    return this.logOf(tenant, channelId)
-      .filter((r) => wanted.has(r.change.commandId))
-      .map((r) => r.change);
-  }
-
-  async latestSeq(tenant: string, channelId: string) {
-    return this.logOf(tenant, channelId).at(-1)?.change.seq ?? 0;
-  }
 
   async apply(tenant: string, writes: readonly ChatWrite[]) {
     for (const w of writes) {
@@ -141,6 +153,10 @@ export class FileChatStore implements ChatStore {
 
   async message(tenant: string, channelId: string, messageId: string) {
     return this.messages.get(`${tenant}/${channelId}/${messageId}`)?.message ?? null;
+  }
+
+  async messagesById(tenant: string, channelId: string, messageIds: readonly string[]) {
+    return messageIds.map((id) => this.messages.get(`${tenant}/${channelId}/${id}`)?.message).filter((m): m is ChatMessage => !!m);
   }
 
   async history(tenant: string, channelId: string, q: HistoryQuery) {

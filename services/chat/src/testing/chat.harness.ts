@@ -2,6 +2,7 @@ import { ChatRequest, ChatResponses, TOPICS, TopicEvent, dmChannelId } from '@ta
 import { Metrics, createLogger, loadConfig } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
+import type { z } from 'zod';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Actor } from '../chat.access';
@@ -75,7 +76,7 @@ export function chatHarness(store: ChatStore = new FileChatStore(mkdtempSync(joi
     /** Applies commands as one consumed batch. */
     run: (...commands: Command[]) => sut.apply(commands),
     cmd: (type: Command['type'], data: Record<string, unknown>, userId = 'ann', role: Actor['workspaceRole'] = 'member') => command(tenant, type, data, userId, role),
-    read: <R extends ChatRequest>(userId: string, request: R, role: Actor['workspaceRole'] = 'member') =>
+    read: <R extends z.input<typeof ChatRequest>>(userId: string, request: R, role: Actor['workspaceRole'] = 'member') =>
       queries.handle(tenant, { userId, workspaceRole: role }, ChatRequest.parse(request) as Exclude<ChatRequest, { type: 'chat.unsubscribe' }>) as Promise<ChatResponses[R['type']]>,
     ofType: (type: string) => published.filter((p) => p.type === type),
     rejections: () => published.filter((p) => p.type === 'tandem.chat.command.rejected').map((p) => p.data.code),
