@@ -5,3 +5,5 @@ export * from './presence';
 export * from './files';
 export * from './stats';
 export * from './notifications';
+export * from './chat';
+export * from './chat-channel';
