@@ -9,6 +9,7 @@ module.exports = {
   transform: { '^.+\\.(t|j)s$': ['@swc/jest', { ...swcrc, swcrc: false }] },
   moduleNameMapper: {
     '^@tandem/platform/testing$': path.join(__dirname, 'libs/platform/src/testing/index.ts'),
+    '^@tandem/sdk/node$': path.join(__dirname, 'libs/sdk/src/node.ts'),
     '^@tandem/(contracts|documents|platform|sdk)$': path.join(__dirname, 'libs/$1/src/index.ts'),
   },
   // ESM-only packages are compiled to CommonJS for Jest (Node itself loads them with require(esm)).

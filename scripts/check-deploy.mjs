@@ -55,7 +55,7 @@ const HEARTBEAT_MS = 15_000;
 const SERVICES = ['gateway', 'docs', 'chat', 'presence', 'files', 'stats', 'notifications'];
 // What each service needs from its environment (see the architecture notes).
 const NEEDS = {
-  gateway: ['KAFKA_BROKERS', 'REDIS_URL', 'DOCS_URL', 'CHAT_URL'],
+  gateway: ['KAFKA_BROKERS', 'REDIS_URL', 'DOCS_URL', 'CHAT_URL', 'NOTIFICATIONS_URL'],
   docs: ['KAFKA_BROKERS', 'MONGO_URL'],
   chat: ['KAFKA_BROKERS', 'MONGO_URL'],
   presence: ['KAFKA_BROKERS', 'REDIS_URL'],
@@ -616,7 +616,7 @@ function docsByKind(docs, kind) {
 }
 
 /** Checks on a rendered chart. `vals` describes what the values enabled. */
-function checkRendered(docs, { label, expectIngress, expectHpa, expectServiceMonitor, expectSecret, expectNetworkPolicy = false, expectDevDeps = false, disabled = [] }) {
+function checkRendered(docs, { label, expectIngress, hpaFor = [], ingressController = 'nginx', stickySessions = true, expectServiceMonitor, expectSecret, expectNetworkPolicy = false, expectDevDeps = false, disabled = [] }) {
   const comp = (d) => d.metadata?.labels?.['app.kubernetes.io/component'];
   // Tandem's services (the bundled dev dependencies are checked separately).
   const deployments = docsByKind(docs, 'Deployment').filter((d) => SERVICES.includes(comp(d)));
@@ -656,7 +656,20 @@ function checkRendered(docs, { label, expectIngress, expectHpa, expectServiceMon
   expect(deployments.length === enabled.length, `${label}: ${deployments.length} Deployments for ${enabled.length} services`);
   const has = (kind) => docsByKind(docs, kind).length > 0;
   expect(has('Ingress') === expectIngress, `${label}: Ingress ${expectIngress ? 'missing' : 'rendered although disabled'}`);
-  expect(has('HorizontalPodAutoscaler') === expectHpa, `${label}: HorizontalPodAutoscaler ${expectHpa ? 'missing' : 'rendered although disabled'}`);
+  // Autoscaling: one HPA per service that asks for it, on that service's Deployment; a consumer's
+  // maximum stays within the partitions (more consumers than partitions would sit idle).
+  const hpas = docsByKind(docs, 'HorizontalPodAutoscaler');
+  const want = hpaFor.filter((s) => enabled.includes(s)).sort();
+  expect(JSON.stringify(hpas.map(comp).sort()) === JSON.stringify(want), `${label}: HorizontalPodAutoscalers for [${hpas.map(comp).sort()}], expected [${want}]`);
+  for (const hpa of hpas) {
+    const name = comp(hpa);
+    const dep = deployments.find((d) => comp(d) === name);
+    expect(hpa.spec.scaleTargetRef?.kind === 'Deployment' && hpa.spec.scaleTargetRef.name === dep?.metadata.name, `${label}: the ${name} HPA does not scale the ${name} Deployment`);
+    expect(hpa.spec.minReplicas >= 1 && hpa.spec.maxReplicas >= hpa.spec.minReplicas && hpa.spec.metrics?.length > 0, `${label}: the ${name} HPA needs 1 <= minReplicas <= maxReplicas and a metric`);
+    const cmName = (dep.spec.template.spec.containers[0].envFrom || []).map((e) => e.configMapRef?.name).find(Boolean);
+    const partitions = Number(docsByKind(docs, 'ConfigMap').find((m) => m.metadata.name === cmName)?.data?.KAFKA_PARTITIONS);
+    if (name !== 'gateway' && partitions) expect(hpa.spec.maxReplicas <= partitions, `${label}: the ${name} HPA may scale to ${hpa.spec.maxReplicas} consumers for ${partitions} partitions`);
+  }
   expect(has('ServiceMonitor') === expectServiceMonitor, `${label}: ServiceMonitor ${expectServiceMonitor ? 'missing' : 'rendered although disabled'}`);
   expect(has('Secret') === expectSecret, `${label}: Secret ${expectSecret ? 'missing' : 'rendered although existingSecret is set'}`);
   expect(has('PodDisruptionBudget'), `${label}: no PodDisruptionBudget`);
@@ -677,6 +690,15 @@ function checkRendered(docs, { label, expectIngress, expectHpa, expectServiceMon
     const ing = docsByKind(docs, 'Ingress')[0];
     const backends = JSON.stringify(ing.spec.rules);
     expect(/gateway/.test(backends), `${label}: the Ingress should route to the gateway Service`);
+    // Websockets must outlive the controller's default proxy timeouts; long-polling needs stickiness.
+    const ann = ing.metadata.annotations || {};
+    const gwSvc = docsByKind(docs, 'Service').find((s) => comp(s) === 'gateway');
+    if (ingressController === 'nginx') {
+      expect(Number(ann['nginx.ingress.kubernetes.io/proxy-read-timeout']) >= 300 && Number(ann['nginx.ingress.kubernetes.io/proxy-send-timeout']) >= 300, `${label}: ingress-nginx would cut idle websockets after 60 s (proxy-read/send-timeout)`);
+      if (stickySessions) expect(ann['nginx.ingress.kubernetes.io/affinity'] === 'cookie', `${label}: the Ingress has no sticky-session cookie (affinity: cookie)`);
+    } else if (ingressController === 'traefik' && stickySessions) {
+      expect(gwSvc?.metadata.annotations?.['traefik.ingress.kubernetes.io/service.sticky.cookie'] === 'true', `${label}: the gateway Service has no Traefik sticky cookie`);
+    }
   }
   const kinds = {};
   for (const d of docs) kinds[d.kind] = (kinds[d.kind] || 0) + 1;
@@ -751,7 +773,7 @@ function checkHelm({ bin: helm, version, built, ms }, validator) {
     const r = runSync(validator, ['-kube-version', '1.31'], { input: bad });
     expect(r.status !== 0 && r.stdout.includes(mention), `kube-validate accepted a broken manifest (expected "${mention}"):\n${r.stdout}`);
   }
-  const summary = checkRendered(docs, { label: 'helm template (defaults)', expectIngress: false, expectHpa: false, expectServiceMonitor: false, expectSecret: true });
+  const summary = checkRendered(docs, { label: 'helm template (defaults)', expectIngress: false, expectServiceMonitor: false, expectSecret: true });
   ok(`helm template (defaults) ${tplKube.join(' ')}: ${summary}; a Deployment+Service+ConfigMap per service, probes /healthz and /readyz, non-root`);
 
   // template: each ci values file, with what it turns on
@@ -760,13 +782,17 @@ function checkHelm({ bin: helm, version, built, ms }, validator) {
     const disabled = Object.entries(vals.services || {})
       .filter(([, v]) => v && v.enabled === false)
       .map(([k]) => k);
-    const hpaOn = Object.values(vals.services || {}).some((v) => v?.autoscaling?.enabled) || vals.autoscaling?.enabled === true;
+    const hpaFor = SERVICES.filter((s) => vals.services?.[s]?.autoscaling?.enabled ?? vals.defaults?.autoscaling?.enabled === true);
+    // The production-shaped values scale the gateway and every consumer.
+    if (f === 'production-values.yaml') expect(hpaFor.length === SERVICES.length, `ci/${f} should autoscale every service; it autoscales ${hpaFor.join(', ')}`);
     const o = helmRun(helm, [...base, '-f', path.join(CHART, 'ci', f)], `helm template -f ci/${f}`);
     ok(`kube-validate (ci/${f}): ${kubeValidate(validator, o, `helm template -f ci/${f}`)}`);
     const s = checkRendered(parseYaml(o, `helm template -f ci/${f}`), {
       label: `helm template -f ci/${f}`,
       expectIngress: vals.ingress?.enabled === true,
-      expectHpa: hpaOn,
+      hpaFor,
+      ingressController: vals.ingress?.controller ?? 'nginx',
+      stickySessions: vals.ingress?.stickySessions?.enabled ?? true,
       expectServiceMonitor: vals.metrics?.serviceMonitor?.enabled === true,
       expectSecret: !vals.secret?.existingSecret,
       expectNetworkPolicy: vals.networkPolicy?.enabled === true,
@@ -805,6 +831,7 @@ function checkHelm({ bin: helm, version, built, ms }, validator) {
     [['--set', 'mongo.auth.enabled=true'], 'Mongo auth without credentials', 'mongo.auth.enabled=true'],
     [['--set', 'devDependencies.enabled=true'], 'bundled MinIO without credentials', 'devDependencies.enabled=true'],
     [['--set', 'networkPolicy.egress.restrict=yes'], 'a non-boolean egress restriction', '/networkPolicy/egress/restrict'],
+    [['--set', 'services.chat.autoscaling.enabled=true', '--set', 'services.chat.autoscaling.maxReplicas=7'], 'more chat consumers than partitions', 'exceeds kafka.partitions'],
   ];
   for (const [extra, what, mention] of bad) {
     const r = runSync(helm, [...base, ...extra]);

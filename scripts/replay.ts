@@ -7,7 +7,7 @@
 //
 // --log       the gateway's JSON log (one object per line, e.g. `kubectl logs deploy/tandem-gateway`),
 //             or - for stdin. Message-log lines are those with "log":"message"
-//             (MESSAGE_LOG_SAMPLE_RATE > 0 records whole sessions; failed messages are always there).
+//             (MESSAGE_LOG_SAMPLE_RATE > 0 records whole sessions; failed messages of others, up to MESSAGE_LOG_FAILURES_PER_MINUTE).
 // --session   the recorded socket id (default: the session with the most lines); --list prints them.
 // --token     a JWT to connect with; or --jwt-secret to sign one for the recorded user and tenant, or
 //             for --tenant/--user (replay into a scratch workspace rather than the user's own).

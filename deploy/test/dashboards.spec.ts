@@ -95,4 +95,12 @@ describe('Prometheus rules (deploy/prometheus/tandem.rules.yml)', () => {
     }
     expect(problems).toEqual([]);
   });
+
+  it('are each explained in docs/operations.md, with the runbook the rule links', () => {
+    const operations = readFileSync(join(root, 'docs', 'operations.md'), 'utf8');
+    const rows = new Map([...operations.matchAll(/^\| (Tandem\w+) \|.*\]\(runbooks\/([a-z0-9-]+\.md)\) \|$/gm)].map((m) => [m[1], m[2]]));
+    const alerts = rules.filter((r) => r.alert);
+    expect(alerts.map((r) => `${r.alert} → ${rows.get(r.alert!) ?? 'no row'}`)).toEqual(alerts.map((r) => `${r.alert} → ${/([a-z0-9-]+\.md)$/.exec(r.annotations?.runbook_url ?? '')?.[1]}`));
+    expect([...rows.keys()].sort()).toEqual(alerts.map((r) => r.alert).sort());
+  });
 });

@@ -13,5 +13,6 @@ export * from './events/files.events';
 export * from './files/files.api';
 export * from './events/notifications.events';
 export * from './protocol/notifications.messages';
+export * from './protocol/docs.messages';
 export * from './protocol/messages';
 export * from './asyncapi';

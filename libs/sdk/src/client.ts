@@ -7,6 +7,10 @@ import { NotificationsApi } from './notifications';
 import { PresenceApi } from './presence';
 import { FilesApi } from './files';
 import { StatsApi } from './stats';
+import { AccessApi } from './access';
+import { withByteArrays } from './binary';
+import { DocumentsApi } from './documents/documents';
+import type { DocStorage } from './documents/doc-storage';
 
 /** `online`: connected and in sync; `connecting`: (re)connecting; `offline`: disconnected for more than 3 s. */
 export type ConnectionState = 'connecting' | 'online' | 'offline';
@@ -22,6 +26,11 @@ export interface TandemClientOptions {
   outbox?: OutboxStorage;
   /** How long to wait for an acknowledgement before treating the command as unsent (it stays queued). */
   ackTimeoutMs?: number;
+  /**
+   * Where documents and their outboxes are kept on this device: memory by default,
+   * `IndexedDbDocStorage` in browsers, `FileDocStorage` (from `@tandem/sdk/node`) in Node.
+   */
+  documents?: DocStorage;
 }
 
 export interface CounterOptions {
@@ -38,6 +47,18 @@ export class TandemError extends Error {
 }
 
 const OFFLINE_AFTER_MS = 3_000;
+
+/** The user id (`sub`) of a JWT, read without verifying it (the gateway does that): authors of changes. */
+function subjectOf(token: string): string {
+  try {
+    const payload = token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/');
+    const json = typeof atob === 'function' ? atob(payload) : Buffer.from(payload, 'base64').toString('utf8');
+    const sub = (JSON.parse(json) as { sub?: unknown }).sub;
+    return typeof sub === 'string' ? sub : 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
 
 function newCommandId(): string {
   return globalThis.crypto.randomUUID();
@@ -59,6 +80,10 @@ export class TandemClient {
   readonly notifications: NotificationsApi;
   /** Chat: channels, DMs, messages, threads, reactions, unread state and search, caught up exactly on reconnect. */
   readonly chat: ChatApi;
+  /** Access to documents: ACLs, grants, workspace access and share links. */
+  readonly access: AccessApi;
+  /** Collaborative documents: rich text, whiteboards, kanban boards, counters (`documents.open(id, kind)`). */
+  readonly documents: DocumentsApi;
   private readonly outbox: Outbox;
   private readonly counters = new Map<string, CounterHandle>();
   private readonly waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
@@ -85,6 +110,7 @@ export class TandemClient {
       (message) => this.socket.volatile.emit('presence', message),
     );
     this.files = new FilesApi(options.url.replace(/\/$/, ''), options.getToken);
+    this.access = new AccessApi(options.url.replace(/\/$/, ''), options.getToken);
     this.stats = new StatsApi(
       (matchId) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('join', { type: 'join', resource: { kind: 'match', id: matchId } }),
       (matchId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'match', id: matchId } }, () => undefined),
@@ -94,6 +120,23 @@ export class TandemClient {
     this.chat = new ChatApi(
       (message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('chat', message as ChatRequest),
       (command) => this.send(command),
+    );
+    const ackTimeout = () => this.socket.timeout(options.ackTimeoutMs ?? 10_000);
+    this.documents = new DocumentsApi(
+      {
+        connected: () => this.socket.connected,
+        join: (docId, kind, heads) => {
+          const link = this.links.get(docId);
+          // Browsers get binary as ArrayBuffer (Node as Buffer): the document code wants Uint8Array.
+          return ackTimeout().emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: docId }, doc: { kind, heads }, ...(link ? { link } : {}) }).then(withByteArrays);
+        },
+        leave: (docId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'doc', id: docId } }, () => undefined),
+        command: (message) => ackTimeout().emitWithAck('command', message),
+        docs: (message) => ackTimeout().emitWithAck('docs', message as never).then(withByteArrays) as never,
+        userId: async () => subjectOf(await options.getToken()),
+        onStatus: (listener) => this.onStateChange(listener),
+      },
+      options.documents,
     );
     this.socket.on('connect', () => void this.resync());
     this.socket.on('disconnect', () => this.setState('connecting'));
@@ -105,7 +148,17 @@ export class TandemClient {
       }
     });
     this.socket.on('event', (event) => this.onEvent(event));
+    if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') window.addEventListener('offline', this.onBrowserOffline);
   }
+
+  /**
+   * A browser knows its network is gone long before a ping times out (25 s + 20 s): drop the socket at
+   * once, so the state turns `offline` after 3 s and commands wait in the outbox; Socket.IO reconnects
+   * with its backoff and gets through as soon as the network is back.
+   */
+  private readonly onBrowserOffline = () => {
+    if (!this.closed) this.socket.io.engine?.close();
+  };
 
   /** The connection state; see {@link ConnectionState}. */
   get state(): ConnectionState {
@@ -197,6 +250,8 @@ export class TandemClient {
   /** Disconnects; commands still in the outbox stay there for the next client on the same storage. */
   close(): void {
     this.closed = true;
+    if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') window.removeEventListener('offline', this.onBrowserOffline);
+    this.documents.shutdown();
     this.socket.close();
     clearTimeout(this.offlineTimer);
     for (const { reject } of this.waiters.values()) reject(new TandemError('UNAVAILABLE', 'the client was closed before the command was acknowledged'));
@@ -259,6 +314,7 @@ export class TandemClient {
         ),
       );
       for (const command of this.outbox.all()) this.emitCommand(command);
+      await this.documents.resync();
       await this.presence.resync().catch(() => undefined); // statuses come back with the next change
       await this.stats.resync().catch(() => undefined); // boards come back with the next update
       await this.notifications.resync().catch(() => undefined); // caught up on the next reconnect
@@ -277,6 +333,11 @@ export class TandemClient {
       case 'doc.counter.changed':
         this.counters.get(event.docId)?.applyState(event, event.commandIds);
         break;
+      case 'doc.change':
+      case 'doc.merged':
+      case 'doc.rejected':
+        this.documents.dispatch(withByteArrays(event));
+        break;
       case 'kicked': {
         if (!event.resource) {
           for (const l of this.kickListeners) l(event.reason, event.message);
@@ -284,11 +345,13 @@ export class TandemClient {
         }
         const handle = this.counters.get(event.resource.id);
         this.counters.delete(event.resource.id);
+        this.documents.applyAccess(event.resource.id, { kicked: { reason: event.reason, message: event.message } });
         handle?.applyAccess({ kicked: { reason: event.reason, message: event.message } });
         break;
       }
       case 'downgraded':
         this.counters.get(event.resource.id)?.applyAccess({ role: event.role });
+        this.documents.applyAccess(event.resource.id, { role: event.role });
         break;
       case 'auth.expiring':
         void this.refreshToken();

@@ -7,3 +7,8 @@ export * from './stats';
 export * from './notifications';
 export * from './chat';
 export * from './chat-channel';
+export * from './access';
+export * from './session';
+export * from './documents/doc-handle';
+export * from './documents/doc-storage';
+export * from './documents/documents';

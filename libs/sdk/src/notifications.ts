@@ -25,7 +25,15 @@ export class NotificationsError extends Error {
 export class NotificationsApi {
   private readonly listeners = { notification: new Set<Listener<Notification>>(), unread: new Set<Listener<number>>() };
   private readonly seen = new Set<string>();
+  /**
+   * The catch-up cursor: every notification up to it has been delivered here. Live pushes move it
+   * only when they follow it without a gap: pushes of one user can arrive out of seq order (stored
+   * by different partitions' batches), so one seen early must not make a catch-up skip an earlier
+   * one still on its way.
+   */
   private _lastSeq: number | null = null;
+  /** Seqs delivered live beyond a gap after the cursor. */
+  private readonly ahead = new Set<number>();
   private _unread = 0;
 
   constructor(private readonly emit: Emit) {}
@@ -35,7 +43,11 @@ export class NotificationsApi {
     return this._unread;
   }
 
-  /** The newest seq this client has seen: persist it and pass it to {@link resumeFrom} on the next start. */
+  /**
+   * The seq up to which this client has seen every notification: persist it and pass it to
+   * {@link resumeFrom} on the next start (a catch-up from it may repeat a few already seen; they are
+   * dropped).
+   */
   get lastSeq(): number | null {
     return this._lastSeq;
   }
@@ -115,10 +127,15 @@ export class NotificationsApi {
       this.setUnread(page.unread);
       return;
     }
+    // A cursor of its own: the pages must follow each other whatever arrives live meanwhile.
+    let cursor = this._lastSeq;
     for (;;) {
-      const page = await this.send({ type: 'notifications.since', sinceSeq: this._lastSeq, limit: 500 });
+      const page = await this.send({ type: 'notifications.since', sinceSeq: cursor, limit: 500 });
       for (const n of page.notifications) this.deliver(n);
       this.setUnread(page.unread);
+      cursor = Math.max(cursor, page.latestSeq);
+      // Everything up to `cursor` is delivered now, deleted ones and gaps included.
+      this.advance(cursor);
       if (page.complete || !page.notifications.length) return;
     }
   }
@@ -137,8 +154,21 @@ export class NotificationsApi {
     if (this.seen.has(n.notificationId)) return;
     this.seen.add(n.notificationId);
     if (this.seen.size > SEEN_LIMIT) this.seen.delete(this.seen.values().next().value!);
-    this._lastSeq = Math.max(this._lastSeq ?? 0, n.seq);
+    if (this._lastSeq !== null && n.seq > this._lastSeq) {
+      this.ahead.add(n.seq);
+      this.advance(this._lastSeq);
+    }
     for (const l of this.listeners.notification) l(n);
+  }
+
+  /** Moves the cursor to `to`, then past the live seqs that follow it without a gap. */
+  private advance(to: number): void {
+    let cursor = Math.max(this._lastSeq ?? 0, to);
+    for (const seq of this.ahead) if (seq <= cursor) this.ahead.delete(seq);
+    while (this.ahead.delete(cursor + 1)) cursor++;
+    this._lastSeq = cursor;
+    // Bounded: far ahead of a gap that never fills (a notification deleted before this device saw it).
+    if (this.ahead.size > SEEN_LIMIT) this.ahead.clear();
   }
 
   private setUnread(unread: number): void {

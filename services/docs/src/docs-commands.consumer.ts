@@ -4,14 +4,15 @@ import { ConsumedRecord, ConsumedRecordOf, EVENT_BUS, EventBus, LOGGER, Logger, 
 import { ACL_COMMAND_TYPES, AclCommand } from './acl/acl.rules';
 import { AclService } from './acl/acl.service';
 import { CounterService } from './counter/counter.service';
+import { ChangeCommand, DocumentsService } from './documents/documents.service';
 
 type Command = ConsumedRecord<typeof TOPICS.docsCommands>;
 type Increment = ConsumedRecordOf<typeof TOPICS.docsCommands, 'tandem.docs.counter.increment'>;
 
 /**
  * Consumes `docs.commands.v1` in the `docs` group. A partition's batch is split into runs of the
- * same kind, in order: increments are merged per run (one change per document), ACL commands are
- * applied one by one.
+ * same kind, in order: increments are merged per run (one change per document), document changes
+ * per run (one `applyChanges` per document), ACL commands are applied one by one.
  */
 @Injectable()
 export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,6 +23,7 @@ export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicati
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly counters: CounterService,
     private readonly acls: AclService,
+    private readonly documents: DocumentsService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -40,25 +42,31 @@ export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicati
 
   private async handle(records: readonly Command[]): Promise<void> {
     for (const run of runsOf(records)) {
-      if (ACL_COMMAND_TYPES.includes(run[0].event.type)) {
+      const kind = kindOf(run[0]);
+      if (kind === 'acl') {
         await this.acls.applyCommands(run.map((r) => r.event as AclCommand));
-      } else {
-        const increments = run as Increment[];
-        const creators = new Map(increments.map((r) => [`${r.event.tenant}/${r.event.data.docId}`, r] as const));
-        for (const r of creators.values()) await this.acls.ensureCreated(r.event.tenant, r.event.data.docId, r.event.data.userId);
-        await this.counters.applyCommands(increments);
+        continue;
       }
+      // The first writer of a document becomes its owner.
+      const creators = new Map((run as Array<Increment | ChangeCommand>).map((r) => [`${r.event.tenant}/${r.event.data.docId}`, r] as const));
+      for (const r of creators.values()) await this.acls.ensureCreated(r.event.tenant, r.event.data.docId, r.event.data.userId);
+      if (kind === 'counter') await this.counters.applyCommands(run as Increment[]);
+      else await this.documents.applyCommands(run as ChangeCommand[]);
     }
   }
 }
 
-/** Splits records into consecutive runs of increments and of ACL commands. */
+function kindOf(r: Command): 'acl' | 'counter' | 'change' {
+  if (ACL_COMMAND_TYPES.includes(r.event.type)) return 'acl';
+  return r.event.type === 'tandem.docs.counter.increment' ? 'counter' : 'change';
+}
+
+/** Splits records into consecutive runs of the same kind (increments, document changes, ACL commands). */
 function runsOf(records: readonly Command[]): Command[][] {
   const runs: Command[][] = [];
-  const kind = (r: Command) => ACL_COMMAND_TYPES.includes(r.event.type);
   for (const r of records) {
     const last = runs.at(-1);
-    if (last && kind(last[0]) === kind(r)) last.push(r);
+    if (last && kindOf(last[0]) === kindOf(r)) last.push(r);
     else runs.push([r]);
   }
   return runs;

@@ -9,6 +9,14 @@ import { CounterService } from './counter/counter.service';
 import { DOCUMENT_STORE, DocumentStore } from './store/document-store.port';
 import { FileDocumentStore } from './store/file.document-store';
 import { MongoDocumentStore } from './store/mongo.document-store';
+import { DocumentLoader } from './documents/document-loader';
+import { DocumentsController } from './documents/documents.controller';
+import { DocumentsHistoryService } from './documents/documents-history.service';
+import { DocumentsMetrics } from './documents/documents.metrics';
+import { DocumentsService } from './documents/documents.service';
+import { CHANGE_LOG_STORE, ChangeLogStore } from './documents/store/change-log.port';
+import { FileChangeLogStore } from './documents/store/file.change-log';
+import { MongoChangeLogStore } from './documents/store/mongo.change-log';
 
 /** Picks the document store: MongoDB when `MONGO_URL` is set, files under `DATA_DIR` otherwise. */
 export async function createDocumentStore(config: Config): Promise<DocumentStore> {
@@ -20,14 +28,27 @@ export async function createDocumentStore(config: Config): Promise<DocumentStore
   return new FileDocumentStore(join(resolve(config.DATA_DIR), 'docs'));
 }
 
+/** Picks the change log of collaborative documents, like {@link createDocumentStore}. */
+export async function createChangeLogStore(config: Config): Promise<ChangeLogStore> {
+  if (config.MONGO_URL) {
+    const store = new MongoChangeLogStore(await connectMongo(config.MONGO_URL, 'tandem_docs'));
+    await store.init();
+    return store;
+  }
+  return new FileChangeLogStore(join(resolve(config.DATA_DIR), 'docs'));
+}
+
 class DocumentStoreLifecycle implements OnApplicationShutdown {
-  constructor(@Inject(DOCUMENT_STORE) private readonly store: DocumentStore) {}
+  constructor(
+    @Inject(DOCUMENT_STORE) private readonly store: DocumentStore,
+    @Inject(CHANGE_LOG_STORE) private readonly log: ChangeLogStore,
+  ) {}
   async onApplicationShutdown(): Promise<void> {
-    await this.store.close();
+    await Promise.all([this.store.close(), this.log.close()]);
   }
 }
 
-/** The docs service: documents on Automerge (counters so far), their store, consumer and reads. */
+/** The docs service: documents on Automerge (counters and every collaborative kind), their stores, consumer and reads. */
 @Module({})
 export class DocsModule {
   static forRoot(config: Config): DynamicModule {
@@ -41,6 +62,19 @@ export class DocsModule {
         return timed(s, metrics.storeLatency, 'docs', ['load', 'appendChange', 'saveSnapshot', 'loadAcl', 'saveAcl']);
       },
     };
-    return { module: DocsModule, controllers: [CounterController, AclController], providers: [store, DocumentStoreLifecycle, CounterService, AclService, DocsCommandsConsumer] };
+    const log: Provider = {
+      provide: CHANGE_LOG_STORE,
+      inject: [Readiness, Metrics],
+      useFactory: async (readiness: Readiness, metrics: Metrics) => {
+        const s = await createChangeLogStore(config);
+        readiness.add('change-log', () => s.checkReady());
+        return timed(s, metrics.storeLatency, 'doclog', ['load', 'entriesAfter', 'append', 'saveSnapshot', 'compact']);
+      },
+    };
+    return {
+      module: DocsModule,
+      controllers: [CounterController, AclController, DocumentsController],
+      providers: [store, log, DocumentStoreLifecycle, CounterService, AclService, DocumentsMetrics, DocumentLoader, DocumentsService, DocumentsHistoryService, DocsCommandsConsumer],
+    };
   }
 }

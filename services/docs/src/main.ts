@@ -1,4 +1,4 @@
 import { PlatformModule, runService } from '@tandem/platform';
 import { DocsModule } from './docs.module';
 
-runService('docs', (config) => [PlatformModule.forRoot({ service: 'docs', config }), DocsModule.forRoot(config)]);
+runService('docs', (config) => [PlatformModule.forRoot({ service: 'docs', config, objectStore: true }), DocsModule.forRoot(config)]);

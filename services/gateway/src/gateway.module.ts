@@ -27,6 +27,8 @@ import { GatewayPresenceService } from './presence/presence.service';
 import { MessageLog } from './message-log/message-log';
 import { DevSignInController } from './auth/dev-sign-in.controller';
 import { DocsReadRepository } from './docs/docs-read.repository';
+import { DocsHttpController } from './docs/docs.controller';
+import { GatewayDocsService } from './docs/docs.service';
 import { DocsEventsConsumer } from './events/docs-events.consumer';
 import { RoomEmitterRepository } from './events/room-emitter.repository';
 import { GATEWAY_OPTIONS, GatewayOptions } from './gateway.options';
@@ -56,7 +58,7 @@ export class GatewayModule {
   static forRoot(options: GatewayOptions): DynamicModule {
     return {
       module: GatewayModule,
-      controllers: options.devSignIn ? [AclAdminController, ChatController, FilesController, DevSignInController, StatsHttpController, NotificationsController] : [AclAdminController, ChatController, FilesController, StatsHttpController, NotificationsController],
+      controllers: options.devSignIn ? [AclAdminController, ChatController, FilesController, DevSignInController, StatsHttpController, NotificationsController, DocsHttpController] : [AclAdminController, ChatController, FilesController, StatsHttpController, NotificationsController, DocsHttpController],
       providers: [
         { provide: GATEWAY_OPTIONS, useValue: options },
         { provide: SHARE_LINKS, useValue: new ShareLinks(linkSecretOf(options)) },
@@ -75,6 +77,7 @@ export class GatewayModule {
         PresenceEventsConsumer,
         HttpAuthGuard,
         DocsReadRepository,
+        GatewayDocsService,
         RoomEmitterRepository,
         CollabService,
         CollabGateway,

@@ -129,6 +129,12 @@ One service's settings: .Values.defaults overlaid with .Values.services.<name>, 
 {{- printf "http://%s:%v" (include "tandem.componentName" (dict "root" . "name" "files")) $cfg.service.port -}}
 {{- end -}}
 
+{{/* NOTIFICATIONS_URL: the notifications service inside the cluster. */}}
+{{- define "tandem.notificationsUrl" -}}
+{{- $cfg := include "tandem.serviceConfig" (dict "root" . "name" "notifications") | fromYaml -}}
+{{- printf "http://%s:%v" (include "tandem.componentName" (dict "root" . "name" "notifications")) $cfg.service.port -}}
+{{- end -}}
+
 {{/* Does the gateway need the HS256 secret (no JWKS URL)? "true" or "". */}}
 {{- define "tandem.needsJwtSecret" -}}
 {{- if not .Values.auth.jwksUrl -}}
@@ -163,6 +169,13 @@ names the value to fix.
 {{- end -}}
 {{- if and (include "tandem.anyUses" (dict "root" . "dep" "chat")) (not (and $v.services.chat $v.services.chat.enabled)) -}}
 {{- fail "services.chat.enabled=false, but a service uses chat (the gateway checks memberships and reads chat from the chat service over HTTP): enable services.chat" -}}
+{{- end -}}
+{{- /* A consumer beyond the partition count gets no partition: scaling there only wastes pods. */ -}}
+{{- range $name, $svc := $v.services -}}
+{{- $cfg := include "tandem.serviceConfig" (dict "root" $ "name" $name) | fromYaml -}}
+{{- if and $svc.enabled $cfg.autoscaling.enabled (ne $name "gateway") (include "tandem.uses" (dict "cfg" $cfg "dep" "kafka")) (gt (int $cfg.autoscaling.maxReplicas) (int $v.kafka.partitions)) -}}
+{{- fail (printf "services.%s.autoscaling.maxReplicas=%v exceeds kafka.partitions=%v: consumers beyond the partition count sit idle; raise kafka.partitions (new topics) or lower maxReplicas" $name $cfg.autoscaling.maxReplicas $v.kafka.partitions) -}}
+{{- end -}}
 {{- end -}}
 {{- if $v.ingress.enabled -}}
 {{- if not (and $v.services.gateway $v.services.gateway.enabled) -}}
@@ -237,6 +250,10 @@ Secret-backed variables (JWT_SECRET, S3 keys, URLs with credentials) are set in 
 {{- end -}}
 {{- if include "tandem.uses" (dict "cfg" $cfg "dep" "chat") -}}
 {{- $_ := set $env "CHAT_URL" (include "tandem.chatUrl" .root) -}}
+{{- end -}}
+{{- /* Without the service, the gateway answers notification requests with UNAVAILABLE. */ -}}
+{{- if and (include "tandem.uses" (dict "cfg" $cfg "dep" "notifications")) $v.services.notifications $v.services.notifications.enabled -}}
+{{- $_ := set $env "NOTIFICATIONS_URL" (include "tandem.notificationsUrl" .root) -}}
 {{- end -}}
 {{- range $k, $val := $v.extraEnv }}{{ $_ := set $env $k (toString $val) }}{{ end -}}
 {{- range $k, $val := $cfg.env }}{{ $_ := set $env $k (toString $val) }}{{ end -}}

@@ -2,6 +2,25 @@ import { z } from 'zod';
 import { CommandId, Id } from '../ids';
 import { DocsAclCommandSchemas } from './acl.events';
 
+/** The kinds of collaborative document (see @tandem/documents). */
+export const DocKindSchema = z.enum(['counter', 'richtext', 'whiteboard', 'kanban']);
+export type DocKindName = z.infer<typeof DocKindSchema>;
+
+/** An Automerge change hash (hex). */
+export const ChangeHash = z.string().regex(/^[0-9a-f]{64}$/, 'change hashes are 64 hex digits');
+/** Heads of a document: the hashes of the changes nothing else depends on yet. */
+export const Heads = z.array(ChangeHash).max(1000);
+
+/**
+ * Automerge change bytes on Kafka. The record value is JSON, so changes travel base64-encoded
+ * (about a third larger than raw); one record carries one client command's changes.
+ */
+export const Base64Change = z.string().min(1).max(2 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'changes are base64');
+
+/** Why the docs service refused a client's changes (nothing of the command was stored). */
+export const DocRejectionCode = z.enum(['KIND_MISMATCH', 'INVALID_CHANGE', 'RESERVED_ACTOR']);
+export type DocRejectionCode = z.infer<typeof DocRejectionCode>;
+
 /** Event types carried by `docs.commands.v1` (gateway → docs service). */
 export const DocsCommandSchemas = {
   /** Add `by` (may be negative) to a counter document; creates the document at 0 if it does not exist. */
@@ -11,6 +30,19 @@ export const DocsCommandSchemas = {
       commandId: CommandId,
       userId: Id,
       by: z.number().int().min(-1_000_000).max(1_000_000),
+    })
+    .strict(),
+  /**
+   * Automerge changes a client made to a document of `kind` (one command of its outbox). The docs
+   * service merges them in batches and announces `doc.merged` with this `commandId` once stored.
+   */
+  'tandem.docs.doc.change': z
+    .object({
+      docId: Id,
+      kind: DocKindSchema,
+      commandId: CommandId,
+      userId: Id,
+      changes: z.array(Base64Change).min(1).max(10_000),
     })
     .strict(),
   ...DocsAclCommandSchemas,
@@ -30,5 +62,26 @@ export const DocsEventSchemas = {
       /** The client command ids merged into this change, so senders learn their write is durable. */
       commandIds: z.array(CommandId),
     })
+    .strict(),
+  /**
+   * A batch of changes to a document was merged and stored durably. `seq` increases by one per
+   * stored batch; `heads` are the document's heads after it (a client lacking any of them missed
+   * something and syncs); `commandIds` are the client commands now durable (also resent ones that
+   * were stored before).
+   */
+  'tandem.docs.doc.merged': z
+    .object({
+      docId: Id,
+      kind: DocKindSchema,
+      seq: z.number().int().min(0),
+      heads: Heads,
+      commandIds: z.array(CommandId),
+      /** New changes this batch stored (0 when everything was a resend). */
+      changes: z.number().int().min(0),
+    })
+    .strict(),
+  /** A client command's changes were refused; nothing of it was stored. */
+  'tandem.docs.doc.rejected': z
+    .object({ docId: Id, commandId: CommandId, userId: Id, code: DocRejectionCode, message: z.string().max(500) })
     .strict(),
 };

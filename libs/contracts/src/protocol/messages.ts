@@ -6,6 +6,7 @@ import type { MatchBoard } from '../events/stats.events';
 import { ChatClientCommand, ChatRequest, ChatResponses, ChatServerEvent } from './chat.messages';
 import type { AttachmentTarget, FileFailureReason, FileView } from '../events/files.events';
 import { NotificationsRequest, NotificationsResponses, NotificationsServerEvent } from './notifications.messages';
+import { DocChangeCommand, DocJoinOptions, DocSyncState, DocsRequest, DocsResponses, DocsServerEvent } from './docs.messages';
 
 /**
  * The client ↔ gateway protocol, carried over Socket.IO. Clients send `join`, `leave` and `command`
@@ -19,7 +20,8 @@ export const ResourceRef = z.object({ kind: z.enum(['doc', 'match']), id: Id }).
 export type ResourceRef = z.infer<typeof ResourceRef>;
 
 /** Joins a resource's room; `link` is a share-link token granting a role on that resource. */
-export const JoinMessage = z.object({ type: z.literal('join'), resource: ResourceRef, link: z.string().min(1).max(4096).optional() }).strict();
+/** `doc`: join a collaborative document of that kind and get what it lacks (see docs.messages.ts); without it, the counter. */
+export const JoinMessage = z.object({ type: z.literal('join'), resource: ResourceRef, link: z.string().min(1).max(4096).optional(), doc: DocJoinOptions.optional() }).strict();
 export const LeaveMessage = z.object({ type: z.literal('leave'), resource: ResourceRef }).strict();
 
 export const CounterIncrementCommand = z
@@ -32,7 +34,7 @@ export const CounterIncrementCommand = z
   .strict();
 
 /** Every command a client may send. The gateway acknowledges it only once Kafka has it durably. */
-export const ClientCommand = z.discriminatedUnion('type', [CounterIncrementCommand, ...ChatClientCommand.options]);
+export const ClientCommand = z.discriminatedUnion('type', [CounterIncrementCommand, DocChangeCommand, ...ChatClientCommand.options]);
 export type ClientCommand = z.infer<typeof ClientCommand>;
 
 /** A cursor or selection: Automerge cursors for text (`anchor`/`head`), coordinates for canvases. Never stored. */
@@ -109,7 +111,9 @@ export type ServerEvent =
   /** Chat: stream changes, read state, rejected commands (see chat.messages.ts). */
   | ChatServerEvent
   /** Notifications: new ones and badge changes, to every socket of the user (see notifications.messages.ts). */
-  | NotificationsServerEvent;
+  | NotificationsServerEvent
+  /** Collaborative documents: relayed changes, merges, rejections (see docs.messages.ts). */
+  | DocsServerEvent;
 
 /** Codes of protocol errors; every failed acknowledgement carries one and a message saying what to do. */
 export type ProtocolErrorCode =
@@ -127,7 +131,7 @@ export type ProtocolErrorCode =
 export type ProtocolError = { code: ProtocolErrorCode; message: string; retryAfterMs?: number };
 
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: ProtocolError };
-export type JoinAck = Ack<{ state: ResourceState | MatchWatchState; role: ResourceRole }>;
+export type JoinAck = Ack<{ state: ResourceState | DocSyncState | MatchWatchState; role: ResourceRole }>;
 export type CommandAck = Ack<{ commandId: string }>;
 
 /** Socket.IO event map, client → server. */
@@ -142,6 +146,8 @@ export interface ClientToServerEvents {
   chat(message: ChatRequest, ack: (result: Ack<ChatResponses[keyof ChatResponses]>) => void): void;
   /** Inbox reads, read marks and preferences; the answer's shape is `NotificationsResponses[type]`. */
   notifications(message: NotificationsRequest, ack: (result: Ack<NotificationsResponses[keyof NotificationsResponses]>) => void): void;
+  /** Document sync and history; the answer's shape is `DocsResponses[type]`. */
+  docs(message: DocsRequest, ack: (result: Ack<DocsResponses[keyof DocsResponses]>) => void): void;
 }
 
 /** Socket.IO event map, server → client. */

@@ -18,17 +18,16 @@ export interface ConcurrentTrace {
 }
 
 /**
- * Where the editing traces are: $EDITING_TRACES_DIR, else `shared/data/editing-traces` in the
- * nearest ancestor of this file that has one (`../shared` of /work/main, `../../shared` of a
- * worktree), else an error saying what to set.
+ * Where the editing traces are: $EDITING_TRACES_DIR, else the copy kept in the repository
+ * (`fixtures/editing-traces`, CC BY 4.0, see its README) so a clone anywhere has them.
  */
 export function tracesDir(): string {
   if (process.env.EDITING_TRACES_DIR) return process.env.EDITING_TRACES_DIR;
   for (let dir = __dirname; dir !== dirname(dir); dir = dirname(dir)) {
-    const candidate = join(dir, 'shared', 'data', 'editing-traces');
-    if (existsSync(candidate)) return candidate;
+    const candidate = join(dir, 'fixtures', 'editing-traces');
+    if (existsSync(join(candidate, 'README.md'))) return candidate;
   }
-  throw new Error('editing traces not found: set EDITING_TRACES_DIR to the folder holding seph-blog1.json.gz etc.');
+  throw new Error('editing traces not found: the repository keeps them in fixtures/editing-traces; or set EDITING_TRACES_DIR to a folder holding seph-blog1.json.gz etc.');
 }
 
 export function loadTrace<T = SequentialTrace>(name: string): T {

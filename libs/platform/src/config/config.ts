@@ -30,6 +30,12 @@ export const ConfigSchema = z
     JWT_ISSUER: z.string().optional(),
     JWT_AUDIENCE: z.string().optional(),
     DOCS_URL: url(['http', 'https']).optional(),
+    /** Estimated memory the docs service may hold merged documents in; least recently used are evicted beyond it. */
+    DOCS_MEMORY_CAP_MB: z.coerce.number().min(1).default(512),
+    /** A document untouched this long is evicted from the docs service's memory. */
+    DOCS_IDLE_SECONDS: z.coerce.number().min(1).default(300),
+    /** Snapshots larger than this go to the object store instead of the database. */
+    DOCS_SNAPSHOT_INLINE_MAX_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
     /** Base URL of the presence service's reads (gateway → presence). */
     PRESENCE_URL: url(['http', 'https']).optional(),
     /** Base URL of the chat service's reads (gateway → chat). */
@@ -51,9 +57,11 @@ export const ConfigSchema = z
       .optional(),
     /**
      * Share of socket sessions whose every message the gateway logs (0–1, per session so a sampled
-     * session can be replayed whole with scripts/replay.ts); refused or failed messages are always logged.
+     * session can be replayed whole with scripts/replay.ts); refused or failed messages of other sessions are logged up to MESSAGE_LOG_FAILURES_PER_MINUTE.
      */
     MESSAGE_LOG_SAMPLE_RATE: z.coerce.number().min(0).max(1).default(0),
+    /** Refused or failed messages logged per minute per unsampled session; the rest are counted and summarised. */
+    MESSAGE_LOG_FAILURES_PER_MINUTE: z.coerce.number().int().min(0).default(30),
     /** Largest socket message accepted, in bytes; larger content must be chunked by the client. */
     MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(64 * 1024 * 1024).default(1024 * 1024),
     /** Token bucket per socket: sustained messages per second and burst. */

@@ -14,7 +14,7 @@ function setup(dir = mkdtempSync(join(tmpdir(), 'tandem-counter-')), store: Docu
   const bus = new MemoryEventBus();
   const sut = new CounterService(store, bus, createLogger({ name: 'test', level: 'silent' }), 'docs-test', new Metrics('docs-test'));
   const announced: Changed[] = [];
-  void bus.subscribe({ groupId: 'watch', topics: [TOPICS.docsEvents], fromBeginning: true, handleBatch: async (b) => void announced.push(...b.records.map((r) => r.event.data)) });
+  void bus.subscribe({ groupId: 'watch', topics: [TOPICS.docsEvents], fromBeginning: true, handleBatch: async (b) => void announced.push(...b.records.flatMap((r) => (r.event.type === 'tandem.docs.counter.changed' ? [r.event.data] : []))) });
   return { sut, dir, store, bus, announced };
 }
 

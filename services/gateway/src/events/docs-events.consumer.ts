@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { TOPICS, roomOf } from '@tandem/contracts';
+import { ServerEvent, TOPICS, roomOf } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, Metrics, Subscription } from '@tandem/platform';
 import { RoomEmitterRepository } from './room-emitter.repository';
 import { gatewayGroup } from './gateway-group';
@@ -25,9 +25,21 @@ export class DocsEventsConsumer implements OnApplicationBootstrap, OnApplication
       topics: [TOPICS.docsEvents],
       handleBatch: async ({ records }) => {
         for (const { event } of records) {
-          this.rooms.emit(roomOf(event.tenant, { kind: 'doc', id: event.data.docId }), { type: 'doc.counter.changed', ...event.data });
-          this.metrics.messagesOut.inc({ type: 'doc.counter.changed' });
-          this.metrics.fanoutLatency.observe({ type: 'doc.counter.changed' }, (Date.now() - Date.parse(event.time)) / 1000);
+          const room = roomOf(event.tenant, { kind: 'doc', id: event.data.docId });
+          let type: ServerEvent['type'];
+          switch (event.type) {
+            case 'tandem.docs.counter.changed':
+              this.rooms.emit(room, { type: (type = 'doc.counter.changed'), ...event.data });
+              break;
+            case 'tandem.docs.doc.merged':
+              this.rooms.emit(room, { type: (type = 'doc.merged'), ...event.data });
+              break;
+            case 'tandem.docs.doc.rejected':
+              this.rooms.emit(room, { type: (type = 'doc.rejected'), ...event.data });
+              break;
+          }
+          this.metrics.messagesOut.inc({ type });
+          this.metrics.fanoutLatency.observe({ type }, (Date.now() - Date.parse(event.time)) / 1000);
         }
       },
     });

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { MessageLog } from './message-log';
 
-function setup(rate: number) {
+function setup(rate: number, failuresPerMinute = 30) {
   const lines: Array<Record<string, unknown>> = [];
   const sink = new Writable({
     write(chunk, _enc, done) {
@@ -12,7 +12,7 @@ function setup(rate: number) {
     },
   });
   const logger = pino({ level: 'info' }, sink) as unknown as ReturnType<typeof createLogger>;
-  const config: Config = { ...loadConfig({}), MESSAGE_LOG_SAMPLE_RATE: rate };
+  const config: Config = { ...loadConfig({}), MESSAGE_LOG_SAMPLE_RATE: rate, MESSAGE_LOG_FAILURES_PER_MINUTE: failuresPerMinute };
   return { sut: new MessageLog(config, logger, new Metrics('test')), lines };
 }
 
@@ -54,5 +54,30 @@ describe(MessageLog.name, () => {
     sut.record(session('s2'), Date.now(), 'command', [{ text: 'x'.repeat(100_000) }], { ok: true });
     await new Promise((r) => setImmediate(r));
     expect(lines[0].args).toEqual([expect.objectContaining({ truncated: true, chars: 100_011 })]);
+  });
+
+  it('logs at most the per-minute budget of an unsampled session\'s failures, then one summary when it ends', async () => {
+    const { sut, lines } = setup(0, 3);
+    for (let i = 0; i < 10; i++) sut.record(session('flood'), Date.now(), 'command', [{ n: i }], { ok: false, error: { code: 'INVALID_MESSAGE' } }, true);
+    sut.record(session('other'), Date.now(), 'command', [{}], { ok: false, error: { code: 'FORBIDDEN' } });
+    sut.forget(session('flood'));
+    await new Promise((r) => setImmediate(r));
+    expect(lines.filter((l) => l.log === 'message' && l.session === 'flood').map((l) => (l.args as { n: number }[])[0].n)).toEqual([0, 1, 2]);
+    expect(lines.filter((l) => l.session === 'other')).toHaveLength(1);
+    expect(lines.filter((l) => l.log === 'message-suppressed')).toEqual([expect.objectContaining({ session: 'flood', suppressed: 7 })]);
+  });
+
+  it('never budgets a sampled session, whose every message is wanted for replay', async () => {
+    const { sut, lines } = setup(1, 1);
+    for (let i = 0; i < 5; i++) sut.record(session('s3'), Date.now(), 'command', [{}], { ok: false, error: { code: 'FORBIDDEN' } });
+    await new Promise((r) => setImmediate(r));
+    expect(lines).toHaveLength(5);
+  });
+
+  it('keeps only the head of a large payload of a failed message in an unsampled session', async () => {
+    const { sut, lines } = setup(0);
+    sut.record(session('s4'), Date.now(), 'command', [{ text: 'y'.repeat(5000) }], { ok: false, error: { code: 'INVALID_MESSAGE' } }, true);
+    await new Promise((r) => setImmediate(r));
+    expect(lines[0].args).toEqual([expect.objectContaining({ truncated: true, chars: 5011 })]);
   });
 });

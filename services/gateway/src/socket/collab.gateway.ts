@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, OnGatewayConnection, OnGatewayDisconnect, OnGatewayInit, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { Ack, AuthRefreshMessage, ChatRequest, ChatResponses, ClientCommand, CommandAck, JoinAck, JoinMessage, LeaveMessage, NotificationsRequest, NotificationsResponses, PresenceMessage, ProtocolError, UserPresence, chatUserRoom } from '@tandem/contracts';
+import { Ack, AuthRefreshMessage, DocsRequest, DocsResponses, ChatRequest, ChatResponses, ClientCommand, CommandAck, JoinAck, JoinMessage, LeaveMessage, NotificationsRequest, NotificationsResponses, PresenceMessage, ProtocolError, UserPresence, chatUserRoom } from '@tandem/contracts';
 import { AuthError, CONFIG, Config, LOGGER, Logger, Metrics, SpanKind, inSpan } from '@tandem/platform';
 import { createAdapter } from '@socket.io/redis-adapter';
 import Redis from 'ioredis';
@@ -17,9 +17,10 @@ import { GatewayPresenceService } from '../presence/presence.service';
 import { SessionService } from '../session/session.service';
 import type { SocketSession } from '../session/socket-session';
 import { CollabService } from './collab.service';
+import { GatewayDocsService } from '../docs/docs.service';
 import { MessageLog } from '../message-log/message-log';
 
-const EVENTS = new Set(['join', 'leave', 'command', 'auth.refresh', 'presence', 'chat', 'notifications']);
+const EVENTS = new Set(['join', 'leave', 'command', 'auth.refresh', 'presence', 'chat', 'notifications', 'docs']);
 
 function invalid(error: z.ZodError): { ok: false; error: ProtocolError } {
   return { ok: false, error: { code: 'INVALID_MESSAGE', message: z.prettifyError(error) } };
@@ -51,6 +52,7 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     @Inject(CONFIG) private readonly config: Config,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly messageLog: MessageLog,
+    private readonly docs: GatewayDocsService,
   ) {}
 
   afterInit(server: Server): void {
@@ -127,6 +129,7 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     this.metrics.socketConnections.dec();
     this.sessions.clear(session);
     this.limits.disconnect(session.principal, socket.id);
+    this.messageLog.forget({ socketId: socket.id, tenant: session.principal.tenant, userId: session.principal.userId });
     void this.reporter.disconnected(socket.id, session);
   }
 
@@ -135,7 +138,7 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     const message = JoinMessage.safeParse(body);
     this.metrics.messagesIn.inc({ type: 'join', outcome: message.success ? 'ok' : 'invalid' });
     if (!message.success) return invalid(message.error);
-    return this.guard(() => this.collab.join(sessionOf(socket), message.data.resource, message.data.link, socket, socket.id));
+    return this.guard(() => this.collab.join(sessionOf(socket), message.data.resource, message.data.link, socket, socket.id, message.data.doc));
   }
 
   @SubscribeMessage('leave')
@@ -157,7 +160,13 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     const command = message.data;
     return inSpan(
       `socket command ${command.type}`,
-      () => this.guard(() => (isChatCommand(command) ? this.chat.command(sessionOf(socket), command) : this.collab.command(sessionOf(socket), command))),
+      () =>
+        this.guard(() => {
+          if (isChatCommand(command)) return this.chat.command(sessionOf(socket), command);
+          // Relayed from this socket to the rest of the room on every gateway, before any merge.
+          if (command.type === 'doc.change') return this.docs.change(sessionOf(socket), command, (room, event) => socket.to(room).emit('event', event));
+          return this.collab.command(sessionOf(socket), command);
+        }),
       { kind: SpanKind.SERVER, attributes: { 'tandem.command.type': command.type, 'tandem.tenant': sessionOf(socket).principal.tenant } },
     );
   }
@@ -176,6 +185,14 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
     this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'notifications', outcome: message.success ? 'ok' : 'invalid' });
     if (!message.success) return invalid(message.error);
     return this.guard(() => this.notifications.request(sessionOf(socket).principal, message.data));
+  }
+
+  @SubscribeMessage('docs')
+  async onDocs(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<DocsResponses[keyof DocsResponses]>> {
+    const message = DocsRequest.safeParse(body);
+    this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'docs', outcome: message.success ? 'ok' : 'invalid' });
+    if (!message.success) return invalid(message.error);
+    return this.guard(() => this.docs.request(sessionOf(socket), message.data));
   }
 
   @SubscribeMessage('auth.refresh')

@@ -1,9 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChatClientCommand, ClientCommand, CommandAck, JoinAck, ResourceRef, TOPICS, TopicEvent, aggregateKey, roomOf } from '@tandem/contracts';
+import { ChatClientCommand, ClientCommand, CommandAck, DocChangeCommand, DocJoinOptions, JoinAck, ResourceRef, TOPICS, TopicEvent, aggregateKey, roomOf } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
 import { AccessService } from '../access/access.service';
-import { DocsReadRepository, DocsUnavailableError } from '../docs/docs-read.repository';
+import { DocsReadRepository, DocsRequestError, DocsUnavailableError } from '../docs/docs-read.repository';
 import { StatsReadRepository, StatsUnavailableError } from '../stats/stats-read.repository';
 import { LimitsService } from '../limits/limits.service';
 import { PresenceReporter } from '../presence/presence-reporter';
@@ -34,7 +34,7 @@ export class CollabService {
     private readonly metrics: Metrics,
   ) {}
 
-  async join(session: SocketSession, resource: ResourceRef, link: string | undefined, socket: RoomMembership, socketId: string): Promise<JoinAck> {
+  async join(session: SocketSession, resource: ResourceRef, link: string | undefined, socket: RoomMembership, socketId: string, doc?: DocJoinOptions): Promise<JoinAck> {
     const room = roomOf(session.principal.tenant, resource);
     if (!session.joined.has(room)) {
       const limited = this.limits.admitRoom(session.joined.size);
@@ -51,13 +51,15 @@ export class CollabService {
         const board = await this.stats.board(session.principal.tenant, resource.id);
         return { ok: true, state: { kind: 'match', matchId: resource.id, board }, role: allowed.role };
       }
-      const state = await this.docs.counter(session.principal.tenant, resource.id);
+      // A collaborative document answers what the client lacks; without `doc`, the counter.
+      const state = doc ? await this.docs.sync(session.principal.tenant, resource.id, doc.kind, doc.heads, 'join') : await this.docs.counter(session.principal.tenant, resource.id);
       await this.presence.joined(socketId, session, resource);
       return { ok: true, state, role: allowed.role };
     } catch (error) {
       session.joined.delete(room);
       await socket.leave(room);
       if (error instanceof DocsUnavailableError || error instanceof StatsUnavailableError) return { ok: false, error: { code: 'UNAVAILABLE', message: error.message } };
+      if (error instanceof DocsRequestError) return { ok: false, error: { code: error.status === 404 ? 'NOT_FOUND' : 'INVALID_MESSAGE', message: error.message } };
       throw error;
     }
   }
@@ -69,7 +71,7 @@ export class CollabService {
     if (resource.kind !== 'match') await this.presence.left(socketId, session, resource);
   }
 
-  async command(session: SocketSession, command: Exclude<ClientCommand, ChatClientCommand>): Promise<CommandAck> {
+  async command(session: SocketSession, command: Exclude<ClientCommand, ChatClientCommand | DocChangeCommand>): Promise<CommandAck> {
     const { principal } = session;
     switch (command.type) {
       case 'doc.counter.increment': {

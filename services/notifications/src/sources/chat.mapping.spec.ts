@@ -82,6 +82,18 @@ describe('mapChatEvent', () => {
     ]);
   });
 
+  it('tells the other members of a DM that a file was shared with them, linking to the file', () => {
+    const attachments = [{ fileId: 'f-1', name: 'q3.pdf', contentType: 'application/pdf', size: 10 }];
+    const cs = mapChatEvent(posted(message({ attachments, mentions: { userIds: ['cat'], channel: false, here: false } }), { kind: 'dm', memberIds: ['ann', 'bob', 'cat'] }));
+    expect(cs.map((c) => [c.userId, c.type])).toEqual([
+      ['cat', 'chat.mention'],
+      ['bob', 'file.shared'],
+    ]);
+    expect(cs[1]).toMatchObject({ title: 'ann shared q3.pdf with you', link: { kind: 'file', fileId: 'f-1', docId: null, channelId: 'c1' }, idempotencyKey: 'chat:c1:m1' });
+    // A file in a public channel is not "shared with you" unless you are mentioned.
+    expect(who(posted(message({ attachments }), { memberIds: ['ann', 'bob'] }))).toEqual([]);
+  });
+
   it('notifies thread followers of a reply, in the thread scope', () => {
     const [c, ...rest] = mapChatEvent(posted(message({ threadRootId: 'root' }), { threadFollowerIds: ['ann', 'bob'] }));
     expect(rest).toEqual([]);

@@ -5,7 +5,7 @@ type ChatEvent = TopicEvent<typeof TOPICS.chatEvents>;
 type Posted = EventOfType<typeof TOPICS.chatEvents, 'tandem.chat.message.posted'>['data'];
 
 /** When one message concerns a user several ways, the strongest reason wins (one notification per message). */
-const PRIORITY: NotificationType[] = ['chat.mention', 'chat.dm', 'chat.reply'];
+const PRIORITY: NotificationType[] = ['chat.mention', 'file.shared', 'chat.dm', 'chat.reply'];
 
 /**
  * Notifications from `chat.events.v1`: a new message notifies the users it mentions (`@user` of a
@@ -41,7 +41,7 @@ function fromPosted(d: Posted): Candidate[] {
   };
   for (const id of message.mentions.userIds) add(id, 'chat.mention');
   if ((message.mentions.channel || message.mentions.here) && d.memberIds) for (const id of d.memberIds) add(id, 'chat.mention');
-  if (channel.kind === 'dm' && d.memberIds) for (const id of d.memberIds) add(id, 'chat.dm');
+  if (channel.kind === 'dm' && d.memberIds) for (const id of d.memberIds) add(id, message.attachments.length ? 'file.shared' : 'chat.dm');
   if (message.threadRootId && d.threadFollowerIds) for (const id of d.threadFollowerIds) add(id, 'chat.reply');
   // Only members of a channel whose members the event lists can read it.
   if (members) for (const id of [...reasons.keys()]) if (!members.has(id)) reasons.delete(id);
@@ -53,16 +53,23 @@ function candidates(reasons: Map<string, NotificationType>, { channel, message, 
   const where = channel.kind === 'dm' ? 'a direct message' : `#${channel.name}`;
   const scopes: MuteScope[] = [{ kind: 'channel', id: channel.channelId }];
   if (message.threadRootId) scopes.push({ kind: 'thread', id: message.threadRootId });
+  const file = message.attachments[0];
+  const titles: Partial<Record<NotificationType, string>> = {
+    'chat.dm': `${message.authorId} sent you a direct message`,
+    'chat.reply': `${message.authorId} replied in a thread in ${where}`,
+    'chat.mention': `${message.authorId} mentioned you in ${where}`,
+    'file.shared': `${message.authorId} shared ${file ? (file.name ?? 'a file') : 'a file'} with you`,
+  };
   return [...reasons].map(([userId, type]) => ({
     userId,
     type,
-    title: clip(
-      type === 'chat.dm' ? `${message.authorId} sent you a direct message` : type === 'chat.reply' ? `${message.authorId} replied in a thread in ${where}` : `${message.authorId} mentioned you in ${where}`,
-      300,
-    ),
+    title: clip(titles[type]!, 300),
     body: clip(excerpt, 500),
     actorId: message.authorId,
-    link: { kind: 'chat', channelId: channel.channelId, messageId: message.messageId, threadRootId: message.threadRootId, seq: message.seq },
+    link:
+      type === 'file.shared'
+        ? { kind: 'file' as const, fileId: file.fileId, docId: null, channelId: channel.channelId }
+        : { kind: 'chat' as const, channelId: channel.channelId, messageId: message.messageId, threadRootId: message.threadRootId, seq: message.seq },
     scopes,
     // One per message and user, whatever the reason and however often the event is delivered.
     idempotencyKey: `chat:${channel.channelId}:${message.messageId}`,

@@ -37,7 +37,7 @@ export class FileNotificationStore implements NotificationStore {
     this.counters.put({ tenant, userId: n.userId, seq });
     const row: Row = { ...n, tenant, seq, createdAt: now.toISOString(), readAt: null, published: false, deleted: false };
     this.rows.insert(row);
-    return { created: true, notification: { ...strip(row), published: false } };
+    return { created: true, notification: { ...strip(row), published: false }, unread: await this.unreadCount(tenant, n.userId) };
   }
 
   async markPublished(tenant: string, userId: string, ids: readonly string[]) {

@@ -1,8 +1,8 @@
 import type { Connection, Model } from 'mongoose';
 import type { EntryRow, LeaderboardDefinition } from '../domain/leaderboard';
 import type { MatchState, PlayerMatchRow } from '../domain/match-state';
-import { EntrySchema, IngestedSchema, LeaderboardSchema, MatchSchema, PlayerMatchSchema } from './stats.schema';
-import { IngestedId, StatsExport, StatsStore, sortExport } from './stats-store.port';
+import { EntrySchema, LeaderboardSchema, MatchSchema, PlayerMatchSchema } from './stats.schema';
+import { StatsExport, StatsStore, sortExport } from './stats-store.port';
 
 type T = { tenant: string };
 type EntryDoc = T & EntryRow;
@@ -13,14 +13,12 @@ const toEntry = (d: EntryDoc): EntryRow => ({ boardId: d.boardId, period: d.peri
 
 /** The production stats store on MongoDB (and FerretDB 1.24) through mongoose: unique indexes and upserts, no transactions. */
 export class MongoStatsStore implements StatsStore {
-  private readonly ingested: Model<IngestedId>;
   private readonly matches: Model<T & { matchId: string; state: MatchState }>;
   private readonly rows: Model<RowDoc>;
   private readonly boards: Model<T & { boardId: string; definition: LeaderboardDefinition }>;
   private readonly entryRows: Model<EntryDoc>;
 
   constructor(private readonly connection: Connection) {
-    this.ingested = connection.model<IngestedId>('StatsIngested', IngestedSchema);
     this.matches = connection.model('StatsMatch', MatchSchema) as never;
     this.rows = connection.model('StatsPlayerMatch', PlayerMatchSchema) as never;
     this.boards = connection.model('StatsLeaderboard', LeaderboardSchema) as never;
@@ -29,21 +27,7 @@ export class MongoStatsStore implements StatsStore {
 
   /** Builds the unique indexes; call once at start-up before writing. */
   async init(): Promise<void> {
-    await Promise.all([this.ingested, this.matches, this.rows, this.boards, this.entryRows].map((m) => (m as Model<unknown>).createIndexes()));
-  }
-
-  async markIngested(ids: readonly IngestedId[]): Promise<boolean[]> {
-    const fresh = ids.map(() => true);
-    if (ids.length === 0) return fresh;
-    try {
-      await this.ingested.collection.insertMany(ids.map((i) => ({ tenant: i.tenant, matchId: i.matchId, eventId: i.eventId })), { ordered: false });
-    } catch (error) {
-      const raw = (error as { writeErrors?: unknown }).writeErrors;
-      const writeErrors = (Array.isArray(raw) ? raw : raw ? [raw] : []) as Array<{ index: number; code: number }>;
-      if (writeErrors.length === 0 || writeErrors.some((e) => e.code !== 11000)) throw error;
-      for (const e of writeErrors) fresh[e.index] = false;
-    }
-    return fresh;
+    await Promise.all([this.matches, this.rows, this.boards, this.entryRows].map((m) => (m as Model<unknown>).createIndexes()));
   }
 
   async loadMatches(tenant: string, matchIds: readonly string[]): Promise<Map<string, MatchState>> {
@@ -120,7 +104,7 @@ export class MongoStatsStore implements StatsStore {
   }
 
   async clearProjections(): Promise<void> {
-    await Promise.all([this.ingested.deleteMany({}), this.matches.deleteMany({}), this.rows.deleteMany({}), this.entryRows.deleteMany({})]);
+    await Promise.all([this.matches.deleteMany({}), this.rows.deleteMany({}), this.entryRows.deleteMany({})]);
   }
 
   async checkReady(): Promise<void> {

@@ -2,11 +2,7 @@ import { Schema } from 'mongoose';
 
 const opts = (collection: string) => ({ collection, versionKey: false as const, minimize: false });
 
-/** `stats_ingested`: ids of ingested events; the unique index drops duplicates. */
-export const IngestedSchema = new Schema({ tenant: { type: String, required: true }, matchId: { type: String, required: true }, eventId: { type: String, required: true } }, opts('stats_ingested'));
-IngestedSchema.index({ tenant: 1, matchId: 1, eventId: 1 }, { unique: true });
-
-/** `stats_matches`: the fold of each match's events. */
+/** `stats_matches`: the fold of each match's events, with the ids of the events applied (duplicates are dropped against them). */
 export const MatchSchema = new Schema({ tenant: { type: String, required: true }, matchId: { type: String, required: true }, state: { type: Schema.Types.Mixed, required: true } }, opts('stats_matches'));
 MatchSchema.index({ tenant: 1, matchId: 1 }, { unique: true });
 

@@ -1,0 +1,292 @@
+import * as A from '@automerge/automerge';
+import type { DocKindName, DocSyncState, DocVersionView, ResourceRole } from '@tandem/contracts';
+import { DocOfKind, DocumentError, changeOptions, richtext } from '@tandem/documents';
+import type { DocOutboxEntry } from './doc-storage';
+
+/** `synced`: joined and up to date with the server; `connecting`: (re)joining; `offline`: no sync for 3 s (edits keep working and wait in the outbox). */
+export type DocSyncStatus = 'connecting' | 'synced' | 'offline';
+
+/** Why the document changed: this client's own edit, or changes from others (relayed or synced). */
+export interface DocChangeInfo {
+  origin: 'local' | 'remote';
+}
+
+/** What the handle needs from the client (wired by `DocumentsApi`). */
+export interface DocHandleDeps {
+  userId: string;
+  /** Local changes are buffered: take them with `takeBuffered` when the connection can carry them. */
+  requestFlush(): void;
+  history<T>(message: Record<string, unknown>): Promise<T>;
+  close(): void;
+  newCommandId(): string;
+}
+
+/** History of a document on the server: versions, views and diffs, and restores as a new change. */
+export interface DocHistory {
+  versions(options?: { gapMs?: number; maxChanges?: number }): Promise<DocVersionView[]>;
+  /** The document as plain JSON at a version's heads. */
+  view(heads: string[]): Promise<unknown>;
+  diff(from: string[], to: string[]): Promise<unknown>;
+  /** Makes the document read as at `heads` with one new change (later work stays in history); resolves once durable. */
+  restore(heads: string[]): Promise<{ changed: boolean }>;
+}
+
+type Listener<K extends DocKindName> = (doc: A.Doc<DocOfKind[K]>, info: DocChangeInfo) => void;
+
+/** Largest outbox entry (bytes of changes): a command must stay under the gateway's message limit. */
+const ENTRY_MAX_BYTES = 384 * 1024;
+
+/**
+ * A collaborative document of kind `K`, live. Edit with the typed operations of `@tandem/documents`:
+ *
+ * ```ts
+ * const doc = await client.documents.open('plan', 'richtext');
+ * doc.change((d) => richtext.insertText(d, 0, 'Hello'));
+ * doc.onChange((current, { origin }) => render(current));
+ * await doc.whenDurable();
+ * ```
+ *
+ * Local edits apply at once; they are relayed to the room immediately and kept in an outbox (on
+ * disk or IndexedDB when the client has a persistent `documents.storage`) until the docs service
+ * announces them durable. Remote changes are applied in batches (one Automerge call per tick).
+ */
+export class DocHandle<K extends DocKindName> {
+  /** This user's role on the document. */
+  role: ResourceRole | null = null;
+  /** Set when access was removed: the handle gets no more updates. */
+  kicked: { reason: string; message: string } | null = null;
+  private _doc: A.Doc<DocOfKind[K]>;
+  private _status: DocSyncStatus = 'connecting';
+  private buffer: Uint8Array[] = [];
+  private incoming: Uint8Array[] = [];
+  private incomingScheduled = false;
+  private flushScheduled = false;
+  private readonly listeners = new Set<Listener<K>>();
+  private readonly statusListeners = new Set<(s: DocSyncStatus) => void>();
+  private readonly durableWaiters: Array<() => void> = [];
+  /** Outbox entries not yet durable, by command id. */
+  readonly pendingEntries = new Map<string, DocOutboxEntry>();
+  /** The server heads this client has everything of (sent on join). */
+  syncedHeads: string[] = [];
+
+  /** @internal */
+  constructor(
+    readonly docId: string,
+    readonly kind: K,
+    doc: A.Doc<DocOfKind[K]>,
+    private readonly deps: DocHandleDeps,
+  ) {
+    this._doc = doc;
+  }
+
+  /** The current document (immutable; read it with the views of `@tandem/documents`). */
+  get doc(): A.Doc<DocOfKind[K]> {
+    return this._doc;
+  }
+
+  get status(): DocSyncStatus {
+    return this._status;
+  }
+
+  /** Local changes not yet durable on the server. */
+  get pending(): number {
+    let n = this.buffer.length;
+    for (const e of this.pendingEntries.values()) n += e.changes.length;
+    return n;
+  }
+
+  /** History of this document on the server. */
+  readonly history: DocHistory = {
+    versions: async (options = {}) => (await this.deps.history<{ versions: DocVersionView[] }>({ type: 'doc.versions', docId: this.docId, ...options })).versions,
+    view: async (heads) => (await this.deps.history<{ doc: unknown }>({ type: 'doc.view', docId: this.docId, heads })).doc,
+    diff: async (from, to) => (await this.deps.history<{ diff: unknown }>({ type: 'doc.diff', docId: this.docId, from, to })).diff,
+    restore: async (heads) => {
+      const commandId = this.deps.newCommandId();
+      const durable = this.waitForCommand(commandId);
+      const { changed } = await this.deps.history<{ changed: boolean }>({ type: 'doc.restore', docId: this.docId, heads, commandId });
+      if (changed) await durable;
+      else this.commandWaiters.delete(commandId);
+      return { changed };
+    },
+  };
+
+  /**
+   * One atomic edit: `mutate` runs the operations of `@tandem/documents` on a draft (e.g.
+   * `(d) => kanban.moveCard(d, cardId, columnId, 0)`). Throws the operation's `DocumentError`
+   * (nothing is changed then).
+   */
+  change(mutate: (draft: DocOfKind[K]) => void): void {
+    if (this.role === 'viewer' || this.role === 'commenter') throw new DocumentError('invalid-argument', `you are ${this.role} of ${this.docId}: you cannot edit it`);
+    const before = A.getHeads(this._doc).join();
+    const next = A.change(this._doc, changeOptions(this.deps.userId), mutate);
+    if (A.getHeads(next).join() === before) return;
+    this._doc = next;
+    this.buffer.push(A.getLastLocalChange(next)!);
+    this.scheduleFlush();
+    this.emit('local');
+  }
+
+  /**
+   * Pastes `text` into a rich-text document at `at` as several changes of at most `maxBytes`
+   * each (sent one after another, so a 5 MB paste never holds up the room); it stays contiguous
+   * even if others type meanwhile.
+   */
+  paste(this: DocHandle<'richtext'>, at: richtext.Position, text: string, maxBytes?: number): void {
+    for (const step of richtext.pasteInChunks(at, text, maxBytes)) this.change(step);
+  }
+
+  /** Calls `listener` after every change of {@link doc}; returns a function that stops it. */
+  onChange(listener: Listener<K>): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Calls `listener` on every change of {@link status}. */
+  onStatus(listener: (s: DocSyncStatus) => void): () => void {
+    this.statusListeners.add(listener);
+    return () => this.statusListeners.delete(listener);
+  }
+
+  /** Resolves once every local change made so far is durable on the server. */
+  whenDurable(): Promise<void> {
+    if (this.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => this.durableWaiters.push(resolve));
+  }
+
+  /** Stops receiving updates (unsent changes stay in the outbox for the next session). */
+  close(): void {
+    this.deps.close();
+    this.listeners.clear();
+  }
+
+  // ---- wiring (called by DocumentsApi) --------------------------------------------------------
+
+  private readonly commandWaiters = new Map<string, () => void>();
+
+  private waitForCommand(commandId: string): Promise<void> {
+    return new Promise((resolve) => this.commandWaiters.set(commandId, resolve));
+  }
+
+  /** @internal Applies a join or gap sync. */
+  applySync(state: DocSyncState): void {
+    if (state.changes.byteLength > 0) {
+      const before = A.getHeads(this._doc).join();
+      this._doc = A.loadIncremental(this._doc, state.changes);
+      if (A.getHeads(this._doc).join() !== before) this.emit('remote');
+    }
+    if (A.hasHeads(this._doc, state.heads)) this.syncedHeads = state.heads;
+  }
+
+  /** @internal Relayed changes: queued and applied together on the next tick. */
+  receive(changes: Uint8Array[]): void {
+    this.incoming.push(...changes);
+    if (this.incomingScheduled) return;
+    this.incomingScheduled = true;
+    setTimeout(() => this.applyIncoming(), 0);
+  }
+
+  /** @internal The server stored a batch: settle the commands now durable; true if some heads are missing here. */
+  merged(heads: string[], commandIds: string[]): boolean {
+    for (const id of commandIds) {
+      this.pendingEntries.delete(id);
+      this.commandWaiters.get(id)?.();
+      this.commandWaiters.delete(id);
+    }
+    if (this.pending === 0) for (const w of this.durableWaiters.splice(0)) w();
+    this.applyIncoming();
+    if (A.hasHeads(this._doc, heads)) {
+      this.syncedHeads = heads;
+      return false;
+    }
+    return true;
+  }
+
+  /** @internal */
+  setStatus(status: DocSyncStatus): void {
+    if (status === this._status) return;
+    this._status = status;
+    for (const l of this.statusListeners) l(status);
+  }
+
+  /** @internal Changes made before this session (loaded from storage) that are not durable yet. */
+  restorePending(entries: DocOutboxEntry[]): void {
+    for (const e of entries) this.pendingEntries.set(e.commandId, e);
+    const changes = entries.flatMap((e) => e.changes);
+    if (changes.length > 0) [this._doc] = A.applyChanges(this._doc, changes);
+  }
+
+  /** @internal Moves buffered local changes into outbox entries (called on the next tick). */
+  takeBuffered(): DocOutboxEntry[] {
+    const entries: DocOutboxEntry[] = [];
+    let current: Uint8Array[] = [];
+    let bytes = 0;
+    for (const change of this.buffer) {
+      if (current.length > 0 && bytes + change.byteLength > ENTRY_MAX_BYTES) {
+        entries.push({ commandId: this.deps.newCommandId(), changes: current });
+        current = [];
+        bytes = 0;
+      }
+      current.push(change);
+      bytes += change.byteLength;
+    }
+    if (current.length > 0) entries.push({ commandId: this.deps.newCommandId(), changes: current });
+    this.buffer = [];
+    for (const e of entries) this.pendingEntries.set(e.commandId, e);
+    return entries;
+  }
+
+  /** @internal */
+  save(): Uint8Array {
+    return A.save(this._doc);
+  }
+
+  /** @internal */
+  applyAccess(change: { role?: ResourceRole; kicked?: { reason: string; message: string } }): void {
+    if (change.role) this.role = change.role;
+    if (change.kicked) this.kicked = change.kicked;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Everything changed in this tick goes out together.
+    setTimeout(() => {
+      this.flushScheduled = false;
+      this.deps.requestFlush();
+    }, 0);
+  }
+
+  /** @internal */
+  get hasBuffered(): boolean {
+    return this.buffer.length > 0;
+  }
+
+  /** @internal A rejected command: its changes stay in the document here but will never be stored. */
+  rejected(commandId: string, code: string, message: string): void {
+    this.pendingEntries.delete(commandId);
+    for (const l of this.rejectListeners) l({ commandId, code, message });
+    if (this.pending === 0) for (const w of this.durableWaiters.splice(0)) w();
+  }
+
+  private readonly rejectListeners = new Set<(r: { commandId: string; code: string; message: string }) => void>();
+
+  /** Calls `listener` when the platform refuses some of this client's changes (e.g. `FORBIDDEN` after losing edit rights). */
+  onRejected(listener: (r: { commandId: string; code: string; message: string }) => void): () => void {
+    this.rejectListeners.add(listener);
+    return () => this.rejectListeners.delete(listener);
+  }
+
+  private applyIncoming(): void {
+    this.incomingScheduled = false;
+    if (this.incoming.length === 0) return;
+    const changes = this.incoming;
+    this.incoming = [];
+    // One call for everything that arrived since the last tick: the cost per call grows with history.
+    [this._doc] = A.applyChanges(this._doc, changes);
+    this.emit('remote');
+  }
+
+  private emit(origin: DocChangeInfo['origin']): void {
+    for (const l of this.listeners) l(this._doc, { origin });
+  }
+}

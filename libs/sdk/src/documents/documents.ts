@@ -1,0 +1,297 @@
+import * as A from '@automerge/automerge';
+import type { Ack, CommandAck, DocKindName, DocSyncState, DocsServerEvent, JoinAck, ResourceRole } from '@tandem/contracts';
+import { createDoc, DocOfKind } from '@tandem/documents';
+import { DocHandle } from './doc-handle';
+import { DocOutboxEntry, DocStorage, MemoryDocStorage } from './doc-storage';
+
+/** What the documents API needs from the client's connection. */
+export interface DocumentsTransport {
+  connected(): boolean;
+  join(docId: string, kind: DocKindName, heads: string[]): Promise<JoinAck>;
+  leave(docId: string): void;
+  command(message: { type: 'doc.change'; commandId: string; docId: string; kind: DocKindName; changes: Uint8Array[] }): Promise<CommandAck>;
+  docs<T>(message: Record<string, unknown>): Promise<Ack<T>>;
+  userId(): Promise<string>;
+  onStatus(listener: (s: 'connecting' | 'online' | 'offline') => void): void;
+}
+
+/** An error answered by the platform for a document (`code` as in `ProtocolErrorCode`). */
+export class DocumentsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DocumentsError';
+  }
+}
+
+interface Open {
+  handle: DocHandle<DocKindName>;
+  inFlight: number;
+  joined: boolean;
+  /** Outbox writes, in order. */
+  writes: Promise<void>;
+  saveTimer?: ReturnType<typeof setTimeout>;
+  gapTimer?: ReturnType<typeof setTimeout>;
+  sentAt: Map<string, number>;
+}
+
+/** Resend an entry the gateway took but the service has not announced durable after this long. */
+const RESEND_AFTER_MS = 10_000;
+const SAVE_DEBOUNCE_MS = 1_000;
+const GAP_GRACE_MS = 500;
+
+/**
+ * Collaborative documents: `open(id, kind)` gives a live {@link DocHandle}. Joining sends the
+ * heads this device last synced to and gets exactly what it lacks; then the outbox (changes not
+ * yet durable) is sent. Reconnects do the same; offline edits wait in the outbox, which survives
+ * restarts with a persistent `storage`.
+ */
+export class DocumentsApi {
+  private readonly open_ = new Map<string, Open>();
+  private resendTimer?: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly transport: DocumentsTransport,
+    private readonly storage: DocStorage = new MemoryDocStorage(),
+    private readonly newCommandId: () => string = () => globalThis.crypto.randomUUID(),
+  ) {
+    transport.onStatus((s) => {
+      for (const o of this.open_.values()) {
+        if (s === 'offline') o.handle.setStatus('offline');
+        else if (s === 'connecting') {
+          o.joined = false;
+          o.inFlight = 0;
+          if (o.handle.status !== 'offline') o.handle.setStatus('connecting');
+        }
+      }
+    });
+  }
+
+  /**
+   * Opens document `docId` of `kind` (created on first write if it does not exist): loads what this
+   * device kept of it, joins its room and syncs. Rejects with a {@link DocumentsError}
+   * (`FORBIDDEN`, `KIND_MISMATCH`, `UNAVAILABLE`, …) if it cannot join; offline, it resolves with
+   * the local copy and syncs when the connection is back.
+   */
+  async open<K extends DocKindName>(docId: string, kind: K): Promise<DocHandle<K>> {
+    const existing = this.open_.get(docId);
+    if (existing) {
+      if (existing.handle.kind !== kind) throw new DocumentsError('KIND_MISMATCH', `${docId} is open as ${existing.handle.kind}, not ${kind}`);
+      return existing.handle as unknown as DocHandle<K>;
+    }
+    const stored = await this.storage.load(docId);
+    const actor = randomActor();
+    const doc = stored?.doc ? A.load<DocOfKind[K]>(stored.doc, { actor }) : createDoc(kind, actor);
+    const handle = new DocHandle<K>(docId, kind, doc, {
+      userId: await this.transport.userId(),
+      requestFlush: () => this.flush(docId),
+      history: (message) => this.history(message),
+      close: () => this.close(docId),
+      newCommandId: this.newCommandId,
+    });
+    handle.syncedHeads = stored?.syncedHeads ?? [];
+    handle.restorePending(stored?.outbox ?? []);
+    const o: Open = { handle: handle as unknown as DocHandle<DocKindName>, inFlight: 0, joined: false, writes: Promise.resolve(), sentAt: new Map() };
+    this.open_.set(docId, o);
+    handle.onChange(() => this.scheduleSave(o));
+    this.resendTimer ??= setInterval(() => this.resendStale(), RESEND_AFTER_MS / 2);
+    if (this.transport.connected()) {
+      try {
+        await this.join(o);
+      } catch (error) {
+        this.open_.delete(docId);
+        throw error;
+      }
+    }
+    return handle;
+  }
+
+  /** @internal After every (re)connect: rejoin every open document, then send its outbox. */
+  async resync(): Promise<void> {
+    await Promise.all(
+      [...this.open_.values()].map((o) =>
+        this.join(o).catch((error: unknown) => {
+          if (error instanceof DocumentsError && error.code === 'FORBIDDEN') {
+            this.open_.delete(o.handle.docId);
+            o.handle.applyAccess({ kicked: { reason: 'ACCESS_REVOKED', message: error.message } });
+            return;
+          }
+          throw error;
+        }),
+      ),
+    );
+  }
+
+  /** @internal Events of documents from the gateway. */
+  dispatch(event: DocsServerEvent): void {
+    const o = this.open_.get(event.docId);
+    if (!o) return;
+    switch (event.type) {
+      case 'doc.change':
+        o.handle.receive(event.changes);
+        break;
+      case 'doc.merged': {
+        const durable = event.commandIds.filter((id) => o.handle.pendingEntries.has(id));
+        const missing = o.handle.merged(event.heads, event.commandIds);
+        if (durable.length > 0) {
+          for (const id of durable) o.sentAt.delete(id);
+          o.writes = o.writes.then(() => this.storage.removeFromOutbox(o.handle.docId, durable)).catch(() => undefined);
+        }
+        if (missing) this.scheduleGapSync(o);
+        break;
+      }
+      case 'doc.rejected':
+        if (o.handle.pendingEntries.has(event.commandId)) {
+          o.handle.rejected(event.commandId, event.code, event.message);
+          o.writes = o.writes.then(() => this.storage.removeFromOutbox(o.handle.docId, [event.commandId])).catch(() => undefined);
+        }
+        break;
+    }
+  }
+
+  /** @internal */
+  applyAccess(docId: string, change: { role?: ResourceRole; kicked?: { reason: string; message: string } }): void {
+    const o = this.open_.get(docId);
+    if (!o) return;
+    o.handle.applyAccess(change);
+    if (change.kicked) this.open_.delete(docId);
+  }
+
+  /** @internal */
+  shutdown(): void {
+    clearInterval(this.resendTimer);
+    for (const o of this.open_.values()) {
+      clearTimeout(o.gapTimer);
+      if (o.saveTimer) {
+        clearTimeout(o.saveTimer);
+        void this.save(o);
+      }
+    }
+  }
+
+  /** Resolves once everything written to storage so far (outbox and documents) is on it. */
+  async flushed(): Promise<void> {
+    await Promise.all([...this.open_.values()].map((o) => o.writes));
+  }
+
+  private async join(o: Open): Promise<void> {
+    const { handle } = o;
+    const ack = await this.transport.join(handle.docId, handle.kind, handle.syncedHeads);
+    if (!ack.ok) throw new DocumentsError(ack.error.code, ack.error.message);
+    const state = ack.state as DocSyncState;
+    if (state.kind !== 'doc.sync') throw new DocumentsError('INVALID_MESSAGE', `the gateway answered the join of ${handle.docId} without a document sync`);
+    if (state.docKind !== handle.kind) throw new DocumentsError('KIND_MISMATCH', `${handle.docId} is a ${state.docKind} document, not ${handle.kind}; open it as ${state.docKind}`);
+    handle.applyAccess({ role: ack.role });
+    handle.applySync(state);
+    o.joined = true;
+    o.inFlight = 0;
+    // What the service may lack: every change of ours not yet announced durable, oldest first.
+    for (const entry of handle.pendingEntries.values()) this.send(o, entry);
+    this.flush(handle.docId);
+    handle.setStatus('synced');
+  }
+
+  private flush(docId: string): void {
+    const o = this.open_.get(docId);
+    if (!o || !o.handle.hasBuffered) return;
+    const online = o.joined && this.transport.connected();
+    // One command in flight per document: what is typed meanwhile goes out together on its ack.
+    if (online && o.inFlight > 0) return;
+    for (const entry of o.handle.takeBuffered()) {
+      o.writes = o.writes.then(() => this.storage.addToOutbox(docId, entry)).catch(() => undefined);
+      if (online) this.send(o, entry);
+    }
+  }
+
+  private send(o: Open, entry: DocOutboxEntry): void {
+    o.inFlight++;
+    o.sentAt.set(entry.commandId, Date.now());
+    const { handle } = o;
+    this.transport.command({ type: 'doc.change', commandId: entry.commandId, docId: handle.docId, kind: handle.kind, changes: entry.changes }).then(
+      (ack) => {
+        o.inFlight = Math.max(0, o.inFlight - 1);
+        if (!ack.ok) {
+          switch (ack.error.code) {
+            case 'RATE_LIMITED':
+            case 'UNAVAILABLE':
+            case 'INTERNAL':
+              setTimeout(() => handle.pendingEntries.has(entry.commandId) && o.joined && this.send(o, entry), ack.error.retryAfterMs ?? 1_000);
+              break;
+            default:
+              handle.rejected(entry.commandId, ack.error.code, ack.error.message);
+              o.writes = o.writes.then(() => this.storage.removeFromOutbox(handle.docId, [entry.commandId])).catch(() => undefined);
+          }
+        }
+        if (o.inFlight === 0) this.flush(handle.docId);
+      },
+      () => {
+        // Timed out or disconnected: it stays in the outbox and goes again on the next join.
+        o.inFlight = Math.max(0, o.inFlight - 1);
+      },
+    );
+  }
+
+  private resendStale(): void {
+    const now = Date.now();
+    for (const o of this.open_.values()) {
+      if (!o.joined || !this.transport.connected()) continue;
+      for (const entry of o.handle.pendingEntries.values()) {
+        const at = o.sentAt.get(entry.commandId) ?? 0;
+        if (now - at > RESEND_AFTER_MS) this.send(o, entry);
+      }
+    }
+  }
+
+  private scheduleGapSync(o: Open): void {
+    if (o.gapTimer) return;
+    o.gapTimer = setTimeout(() => {
+      o.gapTimer = undefined;
+      if (!o.joined) return;
+      const { handle } = o;
+      void this.transport.docs<{ state: DocSyncState }>({ type: 'doc.sync', docId: handle.docId, kind: handle.kind, heads: handle.syncedHeads }).then(
+        (ack) => ack.ok && handle.applySync(ack.state),
+        () => undefined,
+      );
+    }, GAP_GRACE_MS);
+  }
+
+  private scheduleSave(o: Open): void {
+    if (!this.storage.persistent || o.saveTimer) return;
+    o.saveTimer = setTimeout(() => {
+      o.saveTimer = undefined;
+      void this.save(o);
+    }, SAVE_DEBOUNCE_MS);
+  }
+
+  private save(o: Open): Promise<void> {
+    const bytes = o.handle.save();
+    const heads = o.handle.syncedHeads;
+    o.writes = o.writes.then(() => this.storage.saveDoc(o.handle.docId, bytes, heads)).catch(() => undefined);
+    return o.writes;
+  }
+
+  private async history<T>(message: Record<string, unknown>): Promise<T> {
+    const ack = await this.transport.docs<T>(message);
+    if (!ack.ok) throw new DocumentsError(ack.error.code, ack.error.message);
+    return ack as T;
+  }
+
+  private close(docId: string): void {
+    const o = this.open_.get(docId);
+    if (!o) return;
+    this.open_.delete(docId);
+    clearTimeout(o.gapTimer);
+    if (o.saveTimer) {
+      clearTimeout(o.saveTimer);
+      void this.save(o);
+    }
+    this.transport.leave(docId);
+  }
+}
+
+function randomActor(): string {
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}

@@ -1,0 +1,72 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DocOutboxEntry, DocStorage, StoredDoc } from './doc-storage';
+
+type OutboxLine = { add: { commandId: string; changes: string[] } } | { remove: string[] };
+
+/**
+ * Keeps documents and outboxes in files under `directory` (Node): `<doc>.automerge` is the saved
+ * document (replaced atomically), `<doc>.outbox` an append-only log of outbox additions and
+ * removals, written synchronously so an edit survives the process being killed right after.
+ */
+export class FileDocStorage implements DocStorage {
+  readonly persistent = true;
+
+  constructor(private readonly directory: string) {
+    mkdirSync(directory, { recursive: true });
+  }
+
+  async load(docId: string): Promise<StoredDoc | null> {
+    const docFile = this.file(docId, 'automerge');
+    const metaFile = this.file(docId, 'heads.json');
+    const outboxFile = this.file(docId, 'outbox');
+    if (!existsSync(docFile) && !existsSync(outboxFile)) return null;
+    const outbox = new Map<string, DocOutboxEntry>();
+    if (existsSync(outboxFile)) {
+      for (const line of readFileSync(outboxFile, 'utf8').split('\n')) {
+        if (!line) continue;
+        let parsed: OutboxLine;
+        try {
+          parsed = JSON.parse(line) as OutboxLine;
+        } catch {
+          continue; // a line torn by a crash mid-write: everything before it is intact
+        }
+        if ('add' in parsed) outbox.set(parsed.add.commandId, { commandId: parsed.add.commandId, changes: parsed.add.changes.map((c) => new Uint8Array(Buffer.from(c, 'base64'))) });
+        else for (const id of parsed.remove) outbox.delete(id);
+      }
+      // Rewrite compactly: only what is still pending.
+      this.replace(outboxFile, [...outbox.values()].map((e) => lineOf({ add: { commandId: e.commandId, changes: e.changes.map((c) => Buffer.from(c).toString('base64')) } })).join(''));
+    }
+    return {
+      doc: existsSync(docFile) ? new Uint8Array(readFileSync(docFile)) : null,
+      syncedHeads: existsSync(metaFile) ? (JSON.parse(readFileSync(metaFile, 'utf8')) as string[]) : [],
+      outbox: [...outbox.values()],
+    };
+  }
+
+  async saveDoc(docId: string, doc: Uint8Array, syncedHeads: string[]): Promise<void> {
+    this.replace(this.file(docId, 'automerge'), doc);
+    this.replace(this.file(docId, 'heads.json'), JSON.stringify(syncedHeads));
+  }
+
+  async addToOutbox(docId: string, entry: DocOutboxEntry): Promise<void> {
+    appendFileSync(this.file(docId, 'outbox'), lineOf({ add: { commandId: entry.commandId, changes: entry.changes.map((c) => Buffer.from(c).toString('base64')) } }));
+  }
+
+  async removeFromOutbox(docId: string, commandIds: string[]): Promise<void> {
+    appendFileSync(this.file(docId, 'outbox'), lineOf({ remove: commandIds }));
+  }
+
+  private file(docId: string, ext: string): string {
+    return join(this.directory, `${encodeURIComponent(docId)}.${ext}`);
+  }
+
+  private replace(file: string, data: string | Uint8Array): void {
+    writeFileSync(`${file}.tmp`, data);
+    renameSync(`${file}.tmp`, file);
+  }
+}
+
+function lineOf(line: OutboxLine): string {
+  return `${JSON.stringify(line)}\n`;
+}
