@@ -1,5 +1,6 @@
-import type { ClientCommand, ClientToServerEvents, CommandAck, JoinAck, KickReason, ProtocolError, ServerEvent, ServerToClientEvents } from '@tandem/contracts';
+import type { ChatRequest, ClientCommand, ClientToServerEvents, CommandAck, JoinAck, KickReason, ProtocolError, ServerEvent, ServerToClientEvents } from '@tandem/contracts';
 import { io, Socket } from 'socket.io-client';
+import { ChatApi } from './chat';
 import { CounterHandle } from './counter';
 import { MemoryOutboxStorage, Outbox, OutboxStorage } from './outbox';
 import { NotificationsApi } from './notifications';
@@ -77,6 +78,8 @@ export class TandemClient {
   readonly stats: StatsApi;
   /** Notifications: live, caught up on reconnect, the unread badge, inbox and preferences. */
   readonly notifications: NotificationsApi;
+  /** Chat: channels, DMs, messages, threads, reactions, unread state and search, caught up exactly on reconnect. */
+  readonly chat: ChatApi;
   /** Access to documents: ACLs, grants, workspace access and share links. */
   readonly access: AccessApi;
   /** Collaborative documents: rich text, whiteboards, kanban boards, counters (`documents.open(id, kind)`). */
@@ -114,6 +117,10 @@ export class TandemClient {
       (method, path, body) => this.statsHttp(method, path, body),
     );
     this.notifications = new NotificationsApi((message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('notifications', message));
+    this.chat = new ChatApi(
+      (message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('chat', message as ChatRequest),
+      (command) => this.send(command),
+    );
     const ackTimeout = () => this.socket.timeout(options.ackTimeoutMs ?? 10_000);
     this.documents = new DocumentsApi(
       {
@@ -225,6 +232,21 @@ export class TandemClient {
     return handle;
   }
 
+  /**
+   * Goes offline on purpose (e.g. the app is backgrounded): commands made meanwhile wait in the
+   * outbox, and {@link reconnect} resends them and catches up what was missed.
+   */
+  disconnect(): void {
+    this.socket.disconnect();
+    this.setState('connecting');
+  }
+
+  /** Connects again after {@link disconnect}; resolves once online and caught up. */
+  async reconnect(): Promise<void> {
+    if (!this.socket.connected) this.socket.connect();
+    await this.ready();
+  }
+
   /** Disconnects; commands still in the outbox stay there for the next client on the same storage. */
   close(): void {
     this.closed = true;
@@ -296,6 +318,7 @@ export class TandemClient {
       await this.presence.resync().catch(() => undefined); // statuses come back with the next change
       await this.stats.resync().catch(() => undefined); // boards come back with the next update
       await this.notifications.resync().catch(() => undefined); // caught up on the next reconnect
+      await this.chat.resync(); // an open channel that cannot be caught up yet is retried below
       this.setState('online');
     } catch {
       // A document could not be rejoined (e.g. its service is restarting): try again shortly.
@@ -353,6 +376,13 @@ export class TandemClient {
       case 'notification':
       case 'notifications.changed':
         this.notifications.dispatch(event);
+        break;
+      case 'chat.change':
+      case 'chat.read':
+      case 'chat.thread.followed':
+      case 'chat.rejected':
+      case 'chat.removed':
+        this.chat.dispatch(event);
         break;
       case 'protocol.error':
         break;

@@ -5,6 +5,8 @@ export * from './presence';
 export * from './files';
 export * from './stats';
 export * from './notifications';
+export * from './chat';
+export * from './chat-channel';
 export * from './access';
 export * from './session';
 export * from './documents/doc-handle';
