@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
 import { RunningProcess, startProcess, stopAll } from './support/processes';
-import { AppUser, devSignIn, shot, textIs } from './support/web-app';
+import { AppUser, devSignIn, EMBEDDED, shot, textIs } from './support/web-app';
 
 /** Chat in the web app of `npm start`, two people in isolated contexts: channel, unread badge, thread reply, reaction, edit and delete. */
 describe('chat in the web app (npm start)', () => {
@@ -16,7 +16,7 @@ describe('chat in the web app (npm start)', () => {
   let bob: AppUser;
 
   beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startProcess('standalone', 'apps/standalone/src/main.ts', { DATA_DIR: dataDir })]);
+    [browser, server] = await Promise.all([launchBrowser(), startProcess('standalone', 'apps/standalone/src/main.ts', { ...EMBEDDED, DATA_DIR: dataDir })]);
     app = server.url.replace('127.0.0.1', 'localhost');
     ann = await devSignIn(browser, app, 'Ann');
     bob = await devSignIn(browser, app, 'Bob');

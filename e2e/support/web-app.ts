@@ -5,6 +5,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 /** Where the browser tests leave a screenshot of each main screen (git-ignored; kept as CI artifacts). */
 export const SCREENSHOTS = join(__dirname, '..', 'artifacts', 'screenshots');
 
+/**
+ * Environment that keeps a standalone process (`npm start`) on its embedded adapters even when the
+ * test run has real servers in its environment (npm test's e2e stage does): otherwise it would use
+ * them, and its `local` tenant would carry documents and stats over from earlier runs.
+ */
+export const EMBEDDED = { KAFKA_BROKERS: '', MONGO_URL: '', REDIS_URL: '', S3_ENDPOINT: '' };
+
 export const LAPTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
