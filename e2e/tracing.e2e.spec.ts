@@ -48,7 +48,7 @@ describe('a trace across the Kafka hops', () => {
       DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
     });
-    @Module({ imports: [PlatformModule.forRoot({ service: 'docs', config }), DocsModule.forRoot(config)] })
+    @Module({ imports: [PlatformModule.forRoot({ service: 'docs', config, objectStore: true }), DocsModule.forRoot(config)] })
     class DocsApp {}
     const docs = await bootstrap('docs', DocsApp, config);
     apps.push(docs);

@@ -55,7 +55,7 @@ const HEARTBEAT_MS = 15_000;
 const SERVICES = ['gateway', 'docs', 'chat', 'presence', 'files', 'stats', 'notifications'];
 // What each service needs from its environment (see the architecture notes).
 const NEEDS = {
-  gateway: ['KAFKA_BROKERS', 'REDIS_URL', 'DOCS_URL', 'NOTIFICATIONS_URL'],
+  gateway: ['KAFKA_BROKERS', 'REDIS_URL', 'DOCS_URL', 'CHAT_URL', 'NOTIFICATIONS_URL'],
   docs: ['KAFKA_BROKERS', 'MONGO_URL'],
   chat: ['KAFKA_BROKERS', 'MONGO_URL'],
   presence: ['KAFKA_BROKERS', 'REDIS_URL'],
@@ -827,6 +827,7 @@ function checkHelm({ bin: helm, version, built, ms }, validator) {
     [['--set', 'services.docs.resources.requests.cpu=lots'], 'a malformed CPU quantity', '/services/docs/resources/requests/cpu'],
     [['--set', 'secret.jwtSecret=too-short'], 'a JWT secret under 32 characters', '/secret/jwtSecret'],
     [['--set', 'services.docs.enabled=false'], 'the gateway without the docs service', 'enable services.docs'],
+    [['--set', 'services.chat.enabled=false'], 'the gateway without the chat service', 'enable services.chat'],
     [['--set', 'mongo.auth.enabled=true'], 'Mongo auth without credentials', 'mongo.auth.enabled=true'],
     [['--set', 'devDependencies.enabled=true'], 'bundled MinIO without credentials', 'devDependencies.enabled=true'],
     [['--set', 'networkPolicy.egress.restrict=yes'], 'a non-boolean egress restriction', '/networkPolicy/egress/restrict'],

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { Config, PlatformModule } from '@tandem/platform';
+import { ChatModule } from '../../../services/chat/src/chat.module';
 import { DocsModule } from '../../../services/docs/src/docs.module';
 import { GatewayModule } from '../../../services/gateway/src/gateway.module';
 import { NotificationsModule } from '../../../services/notifications/src/notifications.module';
@@ -31,8 +32,9 @@ export class StandaloneModule {
         PresenceModule.forRoot(config),
         FilesModule.forRoot(config),
         NotificationsModule.forRoot(config),
+        ChatModule.forRoot(config),
         StatsModule.forRoot(config),
-        GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), presenceUrl: () => config.PRESENCE_URL ?? options.selfUrl(), filesUrl: () => config.FILES_URL ?? options.selfUrl(), statsUrl: () => config.STATS_URL ?? options.selfUrl(), notificationsUrl: () => config.NOTIFICATIONS_URL ?? options.selfUrl(), webRoot: options.webRoot }),
+        GatewayModule.forRoot({ config, devSignIn: true, jwtSecret: options.jwtSecret, docsUrl: () => config.DOCS_URL ?? options.selfUrl(), presenceUrl: () => config.PRESENCE_URL ?? options.selfUrl(), chatUrl: () => config.CHAT_URL ?? options.selfUrl(), filesUrl: () => config.FILES_URL ?? options.selfUrl(), statsUrl: () => config.STATS_URL ?? options.selfUrl(), notificationsUrl: () => config.NOTIFICATIONS_URL ?? options.selfUrl(), webRoot: options.webRoot }),
       ],
     };
   }

@@ -33,7 +33,8 @@ export async function bootstrap(service: string, module: Type<unknown>, config: 
   const logger = createLogger({ name: service, level: config.LOG_LEVEL });
   try {
     // forceCloseConnections: a keep-alive connection (browsers, fetch pools) must not hold up shutdown.
-    const app = await NestFactory.create(module, { logger: new PinoNestLogger(logger), bufferLogs: false, forceCloseConnections: true });
+    // abortOnError: false — a start-up failure is thrown to the caller (runService exits 1; an in-process test fails alone).
+    const app = await NestFactory.create(module, { logger: new PinoNestLogger(logger), bufferLogs: false, forceCloseConnections: true, abortOnError: false });
     app.enableShutdownHooks();
     await configure?.(app);
     await app.listen(config.PORT, config.HOST);

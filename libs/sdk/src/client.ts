@@ -1,11 +1,14 @@
-import type { ClientCommand, ClientToServerEvents, CommandAck, JoinAck, KickReason, ProtocolError, ServerEvent, ServerToClientEvents } from '@tandem/contracts';
+import type { ChatRequest, ClientCommand, ClientToServerEvents, CommandAck, JoinAck, KickReason, ProtocolError, ServerEvent, ServerToClientEvents } from '@tandem/contracts';
 import { io, Socket } from 'socket.io-client';
+import { ChatApi } from './chat';
 import { CounterHandle } from './counter';
 import { MemoryOutboxStorage, Outbox, OutboxStorage } from './outbox';
 import { NotificationsApi } from './notifications';
 import { PresenceApi } from './presence';
 import { FilesApi } from './files';
 import { StatsApi } from './stats';
+import { AccessApi } from './access';
+import { withByteArrays } from './binary';
 import { DocumentsApi } from './documents/documents';
 import type { DocStorage } from './documents/doc-storage';
 
@@ -75,6 +78,10 @@ export class TandemClient {
   readonly stats: StatsApi;
   /** Notifications: live, caught up on reconnect, the unread badge, inbox and preferences. */
   readonly notifications: NotificationsApi;
+  /** Chat: channels, DMs, messages, threads, reactions, unread state and search, caught up exactly on reconnect. */
+  readonly chat: ChatApi;
+  /** Access to documents: ACLs, grants, workspace access and share links. */
+  readonly access: AccessApi;
   /** Collaborative documents: rich text, whiteboards, kanban boards, counters (`documents.open(id, kind)`). */
   readonly documents: DocumentsApi;
   private readonly outbox: Outbox;
@@ -103,23 +110,29 @@ export class TandemClient {
       (message) => this.socket.volatile.emit('presence', message),
     );
     this.files = new FilesApi(options.url.replace(/\/$/, ''), options.getToken);
+    this.access = new AccessApi(options.url.replace(/\/$/, ''), options.getToken);
     this.stats = new StatsApi(
       (matchId) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('join', { type: 'join', resource: { kind: 'match', id: matchId } }),
       (matchId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'match', id: matchId } }, () => undefined),
       (method, path, body) => this.statsHttp(method, path, body),
     );
     this.notifications = new NotificationsApi((message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('notifications', message));
+    this.chat = new ChatApi(
+      (message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('chat', message as ChatRequest),
+      (command) => this.send(command),
+    );
     const ackTimeout = () => this.socket.timeout(options.ackTimeoutMs ?? 10_000);
     this.documents = new DocumentsApi(
       {
         connected: () => this.socket.connected,
         join: (docId, kind, heads) => {
           const link = this.links.get(docId);
-          return ackTimeout().emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: docId }, doc: { kind, heads }, ...(link ? { link } : {}) });
+          // Browsers get binary as ArrayBuffer (Node as Buffer): the document code wants Uint8Array.
+          return ackTimeout().emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: docId }, doc: { kind, heads }, ...(link ? { link } : {}) }).then(withByteArrays);
         },
         leave: (docId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'doc', id: docId } }, () => undefined),
         command: (message) => ackTimeout().emitWithAck('command', message),
-        docs: (message) => ackTimeout().emitWithAck('docs', message as never) as never,
+        docs: (message) => ackTimeout().emitWithAck('docs', message as never).then(withByteArrays) as never,
         userId: async () => subjectOf(await options.getToken()),
         onStatus: (listener) => this.onStateChange(listener),
       },
@@ -135,7 +148,17 @@ export class TandemClient {
       }
     });
     this.socket.on('event', (event) => this.onEvent(event));
+    if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') window.addEventListener('offline', this.onBrowserOffline);
   }
+
+  /**
+   * A browser knows its network is gone long before a ping times out (25 s + 20 s): drop the socket at
+   * once, so the state turns `offline` after 3 s and commands wait in the outbox; Socket.IO reconnects
+   * with its backoff and gets through as soon as the network is back.
+   */
+  private readonly onBrowserOffline = () => {
+    if (!this.closed) this.socket.io.engine?.close();
+  };
 
   /** The connection state; see {@link ConnectionState}. */
   get state(): ConnectionState {
@@ -209,9 +232,25 @@ export class TandemClient {
     return handle;
   }
 
+  /**
+   * Goes offline on purpose (e.g. the app is backgrounded): commands made meanwhile wait in the
+   * outbox, and {@link reconnect} resends them and catches up what was missed.
+   */
+  disconnect(): void {
+    this.socket.disconnect();
+    this.setState('connecting');
+  }
+
+  /** Connects again after {@link disconnect}; resolves once online and caught up. */
+  async reconnect(): Promise<void> {
+    if (!this.socket.connected) this.socket.connect();
+    await this.ready();
+  }
+
   /** Disconnects; commands still in the outbox stay there for the next client on the same storage. */
   close(): void {
     this.closed = true;
+    if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') window.removeEventListener('offline', this.onBrowserOffline);
     this.documents.shutdown();
     this.socket.close();
     clearTimeout(this.offlineTimer);
@@ -279,6 +318,7 @@ export class TandemClient {
       await this.presence.resync().catch(() => undefined); // statuses come back with the next change
       await this.stats.resync().catch(() => undefined); // boards come back with the next update
       await this.notifications.resync().catch(() => undefined); // caught up on the next reconnect
+      await this.chat.resync(); // an open channel that cannot be caught up yet is retried below
       this.setState('online');
     } catch {
       // A document could not be rejoined (e.g. its service is restarting): try again shortly.
@@ -296,7 +336,7 @@ export class TandemClient {
       case 'doc.change':
       case 'doc.merged':
       case 'doc.rejected':
-        this.documents.dispatch(event);
+        this.documents.dispatch(withByteArrays(event));
         break;
       case 'kicked': {
         if (!event.resource) {
@@ -336,6 +376,13 @@ export class TandemClient {
       case 'notification':
       case 'notifications.changed':
         this.notifications.dispatch(event);
+        break;
+      case 'chat.change':
+      case 'chat.read':
+      case 'chat.thread.followed':
+      case 'chat.rejected':
+      case 'chat.removed':
+        this.chat.dispatch(event);
         break;
       case 'protocol.error':
         break;

@@ -158,6 +158,11 @@ export class StatsApi {
     }
   }
 
+  /** Every leaderboard defined in the workspace. */
+  async leaderboards(): Promise<Array<LeaderboardDefinition & { boardId: string }>> {
+    return ((await this.http('GET', 'leaderboards')) as { leaderboards: Array<LeaderboardDefinition & { boardId: string }> }).leaderboards;
+  }
+
   /** A page of a leaderboard: `period` defaults to the current one, `offset` 0 is rank 1. */
   async leaderboard(boardId: string, options: { period?: string; offset?: number; limit?: number } = {}): Promise<LeaderboardPage> {
     return (await this.http('GET', `leaderboards/${e(boardId)}${q(options)}`)) as LeaderboardPage;

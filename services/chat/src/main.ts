@@ -1,4 +1,4 @@
 import { PlatformModule, runService } from '@tandem/platform';
+import { ChatModule } from './chat.module';
 
-// Not built yet: starts, joins the platform (event bus, health, metrics) and reports healthy.
-runService('chat', (config) => [PlatformModule.forRoot({ service: 'chat', config })]);
+runService('chat', (config) => [PlatformModule.forRoot({ service: 'chat', config }), ChatModule.forRoot(config)]);

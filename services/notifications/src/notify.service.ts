@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { NotificationPreferences, TOPICS, TopicEvent, aggregateKey } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, LOGGER, Logger, SERVICE_NAME } from '@tandem/platform';
 import { createHash, randomUUID } from 'node:crypto';
+import { mapLimit } from './map-limit';
 import { NotificationMetrics } from './notifications.metrics';
 import { canRead } from './sources/acl.mapping';
 import { Candidate } from './sources/candidate';
@@ -67,15 +68,20 @@ export class NotifyService {
     const quiet = pending.filter((n) => prefs.get(n.userId)!.doNotDisturb);
     const push = pending.filter((n) => !prefs.get(n.userId)!.doNotDisturb);
     if (quiet.length) this.metrics.suppressed.inc({ reason: 'do_not_disturb' }, quiet.length);
-    await this.publish(tenant, push);
-    await mapLimit(groupByUser(pending), CONCURRENCY, ([userId, ns]) => this.store.markPublished(tenant, userId, ns.map((n) => n.notificationId)));
+    const counted = new Map(stored.filter((r) => r.unread !== undefined).map((r) => [r.notification.notificationId, r.unread!]));
+    await this.publish(tenant, push, counted);
+    await this.store.markPublished(tenant, pending);
     void this.webhooks.send(tenant, push).catch((error: unknown) => this.logger.warn({ err: error, tenant }, 'notification webhook failed'));
     return pending;
   }
 
-  private async publish(tenant: string, notifications: StoredNotification[]): Promise<void> {
+  /** `counted`: the unread count the store gave with each notification it just created. */
+  private async publish(tenant: string, notifications: StoredNotification[], counted: ReadonlyMap<string, number>): Promise<void> {
     if (!notifications.length) return;
-    const unread = new Map(await mapLimit([...new Set(notifications.map((n) => n.userId))], CONCURRENCY, async (id) => [id, await this.store.unreadCount(tenant, id)] as const));
+    // One count per user: a fresh one for notifications stored earlier (a redelivery after a stop).
+    const uncounted = [...new Set(notifications.filter((n) => !counted.has(n.notificationId)).map((n) => n.userId))];
+    const unread = new Map(await mapLimit(uncounted, CONCURRENCY, async (id) => [id, await this.store.unreadCount(tenant, id)] as const));
+    for (const n of notifications) if (counted.has(n.notificationId) && !unread.has(n.userId)) unread.set(n.userId, counted.get(n.notificationId)!);
     const time = new Date().toISOString();
     await this.bus.publish(
       TOPICS.notificationsEvents,
@@ -106,24 +112,4 @@ export class NotifyService {
       return ok;
     });
   }
-}
-
-function groupByUser<T extends { userId: string }>(items: readonly T[]): Array<[string, T[]]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(item.userId, [...(groups.get(item.userId) ?? []), item]);
-  return [...groups];
-}
-
-/** Maps with at most `limit` calls in flight, keeping the order. */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

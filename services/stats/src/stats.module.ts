@@ -7,25 +7,37 @@ import { StatsIngestService } from './ingest/stats-ingest.service';
 import { LeaderboardService } from './leaderboards/leaderboard.service';
 import { ProfileService } from './profiles/profile.service';
 import { STATS_CLOCK } from './stats.errors';
+import { STATS_GROUP_ID } from './stats.tokens';
 import { StatsMetrics } from './stats.metrics';
 import { StatsPublisher } from './stats.publisher';
 import { FileStatsStore } from './store/file.stats-store';
 import { MongoStatsStore } from './store/mongo.stats-store';
 import { STATS_STORE, StatsStore } from './store/stats-store.port';
 
-/** Picks the stats store: MongoDB when `MONGO_URL` is set, files under `DATA_DIR/stats` otherwise. */
-export async function createStatsStore(config: Config): Promise<StatsStore> {
+/** The database the stats service uses by default. */
+export const STATS_DATABASE = 'tandem_stats';
+
+/**
+ * Picks the stats store: MongoDB when `MONGO_URL` is set (database `database`), files under
+ * `DATA_DIR/stats` (or `DATA_DIR/<database>` for another database) otherwise.
+ */
+export async function createStatsStore(config: Config, database = STATS_DATABASE): Promise<StatsStore> {
   if (config.MONGO_URL) {
-    const store = new MongoStatsStore(await connectMongo(config.MONGO_URL, 'tandem_stats'));
+    const store = new MongoStatsStore(await connectMongo(config.MONGO_URL, database));
     await store.init();
     return store;
   }
-  return new FileStatsStore(join(resolve(config.DATA_DIR), 'stats'));
+  return new FileStatsStore(join(resolve(config.DATA_DIR), database === STATS_DATABASE ? 'stats' : database));
 }
 
-/** Picks the ranked sets: Redis when `REDIS_URL` is set, in-process otherwise (rebuilt from the store at start). */
-export function createRankStore(config: Config): LeaderboardRankStore {
-  return config.REDIS_URL ? new RedisLeaderboardRankStore(config.REDIS_URL) : new MemoryLeaderboardRankStore();
+/**
+ * Picks the ranked sets: Redis when `REDIS_URL` is set, in-process otherwise (rebuilt from the store
+ * at start). Another database gets its own Redis key prefix, so a side-by-side rebuild never touches
+ * the live ranks.
+ */
+export function createRankStore(config: Config, database = STATS_DATABASE): LeaderboardRankStore {
+  if (!config.REDIS_URL) return new MemoryLeaderboardRankStore();
+  return new RedisLeaderboardRankStore(config.REDIS_URL, database === STATS_DATABASE ? 'tandem:lb:' : `tandem:lb:${database}:`);
 }
 
 class StatsLifecycle implements OnApplicationShutdown {
@@ -39,9 +51,14 @@ class StatsLifecycle implements OnApplicationShutdown {
 }
 
 export interface StatsModuleOptions {
-  /** Consume `stats.ingest.v1` (false for a read-only process such as the rebuild CLI). */
+  /** Consume `stats.ingest.v1` (false for the rebuild CLI, which reads the topic itself). */
   consume?: boolean;
+  /** The database (and Redis key prefix) of the projections; default {@link STATS_DATABASE}. */
+  database?: string;
+  /** The consumer group of `stats.ingest.v1`; default `stats`. */
+  groupId?: string;
 }
+
 
 /** The stats service: ingestion, live boards, leaderboards and player profiles. */
 @Module({})
@@ -52,7 +69,7 @@ export class StatsModule {
         provide: STATS_STORE,
         inject: [Readiness],
         useFactory: async (readiness: Readiness) => {
-          const s = await createStatsStore(config);
+          const s = await createStatsStore(config, options.database);
           readiness.add('stats-store', () => s.checkReady());
           return s;
         },
@@ -61,12 +78,13 @@ export class StatsModule {
         provide: LEADERBOARD_RANK_STORE,
         inject: [Readiness],
         useFactory: (readiness: Readiness) => {
-          const r = createRankStore(config);
+          const r = createRankStore(config, options.database);
           readiness.add('leaderboard-ranks', () => r.checkReady());
           return r;
         },
       },
       { provide: STATS_CLOCK, useValue: () => Date.now() },
+      { provide: STATS_GROUP_ID, useValue: options.groupId ?? 'stats' },
       StatsLifecycle,
       StatsMetrics,
       StatsPublisher,
@@ -75,6 +93,6 @@ export class StatsModule {
       StatsIngestService,
     ];
     if (options.consume !== false) providers.push(StatsIngestConsumer);
-    return { module: StatsModule, controllers: [StatsController], providers, exports: [StatsIngestService, LeaderboardService, STATS_STORE] };
+    return { module: StatsModule, controllers: [StatsController], providers, exports: [StatsIngestService, LeaderboardService, ProfileService, STATS_STORE, LEADERBOARD_RANK_STORE] };
   }
 }

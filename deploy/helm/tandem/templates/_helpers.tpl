@@ -117,6 +117,12 @@ One service's settings: .Values.defaults overlaid with .Values.services.<name>, 
 {{- printf "http://%s:%v" (include "tandem.componentName" (dict "root" . "name" "docs")) $cfg.service.port -}}
 {{- end -}}
 
+{{/* CHAT_URL: the chat service inside the cluster. */}}
+{{- define "tandem.chatUrl" -}}
+{{- $cfg := include "tandem.serviceConfig" (dict "root" . "name" "chat") | fromYaml -}}
+{{- printf "http://%s:%v" (include "tandem.componentName" (dict "root" . "name" "chat")) $cfg.service.port -}}
+{{- end -}}
+
 {{/* FILES_URL: the files service inside the cluster. */}}
 {{- define "tandem.filesUrl" -}}
 {{- $cfg := include "tandem.serviceConfig" (dict "root" . "name" "files") | fromYaml -}}
@@ -160,6 +166,9 @@ names the value to fix.
 {{- end -}}
 {{- if and (include "tandem.anyUses" (dict "root" . "dep" "docs")) (not (and $v.services.docs $v.services.docs.enabled)) -}}
 {{- fail "services.docs.enabled=false, but a service uses docs (the gateway reads documents from the docs service over HTTP): enable services.docs" -}}
+{{- end -}}
+{{- if and (include "tandem.anyUses" (dict "root" . "dep" "chat")) (not (and $v.services.chat $v.services.chat.enabled)) -}}
+{{- fail "services.chat.enabled=false, but a service uses chat (the gateway checks memberships and reads chat from the chat service over HTTP): enable services.chat" -}}
 {{- end -}}
 {{- /* A consumer beyond the partition count gets no partition: scaling there only wastes pods. */ -}}
 {{- range $name, $svc := $v.services -}}
@@ -238,6 +247,9 @@ Secret-backed variables (JWT_SECRET, S3 keys, URLs with credentials) are set in 
 {{- end -}}
 {{- if include "tandem.uses" (dict "cfg" $cfg "dep" "files") -}}
 {{- $_ := set $env "FILES_URL" (include "tandem.filesUrl" .root) -}}
+{{- end -}}
+{{- if include "tandem.uses" (dict "cfg" $cfg "dep" "chat") -}}
+{{- $_ := set $env "CHAT_URL" (include "tandem.chatUrl" .root) -}}
 {{- end -}}
 {{- /* Without the service, the gateway answers notification requests with UNAVAILABLE. */ -}}
 {{- if and (include "tandem.uses" (dict "cfg" $cfg "dep" "notifications")) $v.services.notifications $v.services.notifications.enabled -}}

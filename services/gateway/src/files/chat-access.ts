@@ -6,8 +6,9 @@ import { ChatAccessCache } from '../chat/chat-access.cache';
 
 /**
  * Who may read and post in a chat channel, for files attached to channels and messages. The chat
- * service owns channel membership: {@link ChatServiceAccess} asks it (when `CHAT_URL` is set);
- * {@link WorkspaceChatAccess} stands in where no chat service is wired (the embedded mode today).
+ * service owns channel membership: {@link ChatServiceAccess} asks it (when `CHAT_URL` is set, or in
+ * the embedded mode, which wires the chat module in); {@link WorkspaceChatAccess} stands in where no
+ * chat service is wired.
  */
 export interface ChatAccess {
   /** The user's role in the channel: `editor` may post (and attach), `viewer` may only read, `none` neither. */

@@ -55,6 +55,14 @@ export function runNotificationStoreContract(name: string, setup: () => Promise<
       expect(await ctx.store.since(tenant, 'bob', 0, 100)).toHaveLength(1);
     }, timeoutMs);
 
+    it('gives concurrent inserts of one user distinct seqs, so a catch-up from any seq misses none', async () => {
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => ctx.store.insert(tenant, note('bob', `c${i}`), now)));
+      const seqs = results.map((r) => r.notification.seq);
+      expect(new Set(seqs).size).toBe(20);
+      expect((await ctx.store.since(tenant, 'bob', 0, 100)).map((n) => n.seq)).toEqual([...seqs].sort((a, b) => a - b));
+      expect(await ctx.store.unreadCount(tenant, 'bob')).toBe(20);
+    }, timeoutMs);
+
     it('pages the inbox newest first and catches up oldest first', async () => {
       for (let i = 1; i <= 5; i++) await ctx.store.insert(tenant, note('bob', `k${i}`), now);
       const page = await ctx.store.list(tenant, 'bob', { beforeSeq: null, limit: 2, unreadOnly: false });
@@ -89,6 +97,19 @@ export function runNotificationStoreContract(name: string, setup: () => Promise<
       ]);
     }, timeoutMs);
 
+    it('keeps the unread count exact through concurrent read marks, deletions of read ones and a restart', async () => {
+      for (let i = 1; i <= 6; i++) await ctx.store.insert(tenant, note('bob', `u${i}`), now);
+      await Promise.all([1, 1, 1, 2, 2].map((i) => ctx.store.markRead(tenant, 'bob', `n-u${i}`, now)));
+      expect(await ctx.store.unreadCount(tenant, 'bob')).toBe(4);
+      await Promise.all([ctx.store.delete(tenant, 'bob', 'n-u1'), ctx.store.delete(tenant, 'bob', 'n-u1'), ctx.store.delete(tenant, 'bob', 'n-u3')]);
+      expect(await ctx.store.unreadCount(tenant, 'bob')).toBe(3);
+      await Promise.all([ctx.store.markAllRead(tenant, 'bob', now), ctx.store.markRead(tenant, 'bob', 'n-u4', now)]);
+      expect(await ctx.store.unreadCount(tenant, 'bob')).toBe(0);
+      await ctx.store.insert(tenant, note('bob', 'u7'), now);
+      const reopened = await ctx.reopen();
+      expect([await reopened.unreadCount(tenant, 'bob'), await reopened.unreadCount(tenant, 'nobody')]).toEqual([1, 0]);
+    }, timeoutMs);
+
     it('keeps who follows which stats target', async () => {
       await ctx.store.setFollow(tenant, 'bob', 'player:ann', true);
       await ctx.store.setFollow(tenant, 'bob', 'player:ann', true);
@@ -103,7 +124,7 @@ export function runNotificationStoreContract(name: string, setup: () => Promise<
 
     it('records publishing', async () => {
       await ctx.store.insert(tenant, note('bob', 'p1'), now);
-      await ctx.store.markPublished(tenant, 'bob', ['n-p1']);
+      await ctx.store.markPublished(tenant, [{ userId: 'bob', notificationId: 'n-p1' }]);
       expect((await ctx.store.insert(tenant, note('bob', 'p1'), now)).notification.published).toBe(true);
     }, timeoutMs);
 

@@ -23,15 +23,18 @@ export type WebhookSettings = { url: string; secret: string; enabled: boolean };
 export interface NotificationStore {
   /**
    * Stores a notification unless one with the same `(userId, idempotencyKey)` exists (unique index):
-   * returns the stored one and whether this call created it. Assigns the user's next `seq`.
+   * returns the stored one and whether this call created it. Assigns the user's next `seq` (unique
+   * per user; gaps allowed). A created one comes with the user's unread count after it, as cheaply
+   * as the store can tell (what each push carries).
    */
-  insert(tenant: string, notification: NewNotification, now: Date): Promise<{ created: boolean; notification: StoredNotification }>;
+  insert(tenant: string, notification: NewNotification, now: Date): Promise<{ created: boolean; notification: StoredNotification; unread?: number }>;
   /** Records that these notifications were published to the gateways. */
-  markPublished(tenant: string, userId: string, notificationIds: readonly string[]): Promise<void>;
+  markPublished(tenant: string, notifications: ReadonlyArray<{ userId: string; notificationId: string }>): Promise<void>;
   /** A page of the inbox, newest first, strictly before `beforeSeq` (null: from the newest). */
   list(tenant: string, userId: string, options: { beforeSeq: number | null; limit: number; unreadOnly: boolean }): Promise<Notification[]>;
   /** Notifications after `sinceSeq`, oldest first, at most `limit`. */
   since(tenant: string, userId: string, sinceSeq: number, limit: number): Promise<Notification[]>;
+  /** The user's unread count, counted (what every answer to the user carries). */
   unreadCount(tenant: string, userId: string): Promise<number>;
   /** Marks one read; false if it was read already or does not exist. */
   markRead(tenant: string, userId: string, notificationId: string, now: Date): Promise<boolean>;

@@ -31,6 +31,12 @@ export interface MatchState {
   /** Highest seq applied and how many distinct events were. */
   seq: number;
   events: number;
+  /**
+   * Ids of the events applied, sorted. Kept in the match itself so that dropping a duplicate and
+   * applying an event are one write: a batch that fails half-way and is redelivered re-applies
+   * exactly what was not stored (no transactions on FerretDB).
+   */
+  eventIds: string[];
 }
 
 export interface TeamState {
@@ -67,7 +73,7 @@ export interface PlayerMatchRow {
 }
 
 export function emptyMatch(matchId: string): MatchState {
-  return { matchId, title: '', season: null, startsAt: null, scheduledSeq: 0, status: 'scheduled', statusSeq: 0, cancelled: false, startedAt: null, startedSeq: 0, firstAt: null, resultSeq: 0, teams: [], players: [], seq: 0, events: 0 };
+  return { matchId, title: '', season: null, startsAt: null, scheduledSeq: 0, status: 'scheduled', statusSeq: 0, cancelled: false, startedAt: null, startedSeq: 0, firstAt: null, resultSeq: 0, teams: [], players: [], seq: 0, events: 0, eventIds: [] };
 }
 
 const byId = <T>(id: (t: T) => string) => (a: T, b: T) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0);
@@ -75,8 +81,14 @@ const addStats = (into: Stats, add: Stats) => {
   for (const [k, v] of Object.entries(add)) into[k] = (into[k] ?? 0) + v;
 };
 
-/** Applies one distinct event to a match, in place; call {@link canonical} after the last one. */
-export function applyEvent(s: MatchState, event: IngestEvent): void {
+/**
+ * Applies one event to a match, in place, unless its id is in `seen` (the match's applied ids, as a
+ * set: see {@link seenOf}); returns whether it was applied. Call {@link canonical} after the last one.
+ */
+export function applyEvent(s: MatchState, event: IngestEvent, seen: Set<string>): boolean {
+  if (seen.has(event.id)) return false;
+  seen.add(event.id);
+  s.eventIds.push(event.id);
   const d = event.data;
   s.seq = Math.max(s.seq, d.seq);
   s.events += 1;
@@ -163,12 +175,19 @@ export function applyEvent(s: MatchState, event: IngestEvent): void {
       }
       break;
   }
+  return true;
 }
 
-/** Sorts teams and players by id, the stored (canonical) form. */
+/** The ids of the events applied to a match, to pass to {@link applyEvent}. */
+export function seenOf(s: MatchState): Set<string> {
+  return new Set(s.eventIds);
+}
+
+/** Sorts teams, players and event ids, the stored (canonical) form. */
 export function canonical(s: MatchState): MatchState {
   s.teams.sort(byId((t) => t.teamId));
   s.players.sort(byId((p) => p.playerId));
+  s.eventIds.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return s;
 }
 

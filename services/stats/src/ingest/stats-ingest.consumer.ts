@@ -5,6 +5,7 @@ import type { IngestEvent } from '../domain/match-state';
 import { LeaderboardService } from '../leaderboards/leaderboard.service';
 import { StatsMetrics } from '../stats.metrics';
 import { StatsPublisher } from '../stats.publisher';
+import { STATS_GROUP_ID } from '../stats.tokens';
 import { StatsIngestService } from './stats-ingest.service';
 
 /**
@@ -23,12 +24,13 @@ export class StatsIngestConsumer implements OnApplicationBootstrap, OnApplicatio
     private readonly leaderboards: LeaderboardService,
     private readonly publisher: StatsPublisher,
     private readonly metrics: StatsMetrics,
+    @Inject(STATS_GROUP_ID) private readonly groupId: string,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     const sets = await this.leaderboards.rebuildAllRanks();
     this.subscription = await this.bus.subscribe({
-      groupId: 'stats',
+      groupId: this.groupId,
       topics: [TOPICS.statsIngest],
       fromBeginning: true,
       handleBatch: async ({ records }) => {

@@ -52,6 +52,42 @@ describe(StatsIngestService.name, () => {
     }
   });
 
+  it('loses nothing when a batch fails half-way and is delivered again', async () => {
+    await h.leaderboards.define(tenant, 'kills', { stat: 'kills', aggregation: 'sum' });
+    const events = match('m1');
+    const reference = statsHarness();
+    try {
+      await reference.leaderboards.define(tenant, 'kills', { stat: 'kills', aggregation: 'sum' });
+      const first = playerStats(tenant, 'm0', 1, 'cy', { kills: 2 });
+      await reference.ingest.applyBatch([first]);
+      await reference.ingest.applyBatch(events);
+      await h.ingest.applyBatch([first]);
+      // The match (with its event ids) is stored, then writing the match lines fails once; then the ranks fail once.
+      const savePlayerMatches = h.store.savePlayerMatches.bind(h.store);
+      h.store.savePlayerMatches = async () => {
+        h.store.savePlayerMatches = savePlayerMatches;
+        throw new Error('store went away');
+      };
+      await expect(h.ingest.applyBatch(events)).rejects.toThrow('store went away');
+      const set = h.ranks.set.bind(h.ranks);
+      h.ranks.set = async () => {
+        h.ranks.set = set;
+        throw new Error('redis went away');
+      };
+      await expect(h.ingest.applyBatch(events)).rejects.toThrow('redis went away');
+      expect(await h.ingest.applyBatch(events)).toMatchObject({ applied: 0, duplicates: 8 });
+      expect(canonicalJson(await h.store.exportAll())).toBe(canonicalJson(await reference.store.exportAll()));
+      expect((await h.leaderboards.page(tenant, 'kills', undefined, 0, 10)).entries).toEqual([
+        { rank: 1, playerId: 'ann', score: 3 },
+        { rank: 2, playerId: 'cy', score: 2 },
+        { rank: 3, playerId: 'bob', score: 1 },
+      ]);
+      expect((await h.profiles.profile(tenant, 'ann', 5)).totals).toEqual({ kills: 3, score: 10 });
+    } finally {
+      reference.teardown();
+    }
+  });
+
   it('keeps a cancelled match out of profiles', async () => {
     await h.ingest.applyBatch(match('m1'));
     await h.ingest.applyBatch([...match('m2').slice(0, 4), ingestEvent(tenant, 'tandem.stats.match.cancelled', { matchId: 'm2', seq: 9 })]);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { groupBy, LeaderboardService, RankChange } from '../leaderboards/leaderboard.service';
-import { applyEvent, boardOf, canonical, emptyMatch, IngestEvent, MatchState, PlayerMatchRow, playerRowsOf } from '../domain/match-state';
+import { applyEvent, boardOf, canonical, emptyMatch, IngestEvent, MatchState, PlayerMatchRow, playerRowsOf, seenOf } from '../domain/match-state';
 import type { MatchBoard } from '@tandem/contracts';
 import { STATS_STORE, StatsStore } from '../store/stats-store.port';
 
@@ -22,7 +22,7 @@ export interface BatchOutcome {
 }
 
 /**
- * Applies ingested match events: drops duplicates (by event id), folds the rest into their matches,
+ * Applies ingested match events: drops duplicates (by event id, per match), folds the rest into their matches,
  * rewrites the match lines of the players involved and their leaderboard entries, and says what
  * changed (boards, personal records, ranks). One batch at a time per process, so the writes of a
  * batch never interleave with another batch's or with a leaderboard being (re)defined.
@@ -48,32 +48,41 @@ export class StatsIngestService {
   }
 
   private async apply(events: readonly IngestEvent[]): Promise<BatchOutcome> {
-    const fresh = await this.store.markIngested(events.map((e) => ({ tenant: e.tenant, matchId: e.data.matchId, eventId: e.id })));
-    const applied = events.filter((_, i) => fresh[i]);
-    const outcome: BatchOutcome = { applied: applied.length, duplicates: events.length - applied.length, boards: [], records: [], ranks: [] };
-    for (const [tenant, list] of groupBy(applied, (e) => e.tenant)) await this.applyTenant(tenant, list, outcome);
+    const outcome: BatchOutcome = { applied: 0, duplicates: 0, boards: [], records: [], ranks: [] };
+    for (const [tenant, list] of groupBy(events, (e) => e.tenant)) await this.applyTenant(tenant, list, outcome);
     return outcome;
   }
 
+  /**
+   * Every write here is a recomputation, never an increment: the match lines and leaderboard entries
+   * of every match in the batch are rewritten from the match state even when all its events were
+   * duplicates, so a batch redelivered after failing half-way finishes what the first try began.
+   */
   private async applyTenant(tenant: string, events: IngestEvent[], outcome: BatchOutcome): Promise<void> {
     const byMatch = groupBy(events, (e) => e.data.matchId);
     const stored = await this.store.loadMatches(tenant, [...byMatch.keys()]);
-    const states: MatchState[] = [];
+    const changed: MatchState[] = [];
+    const touched: MatchState[] = [];
     const before = new Map<string, PlayerMatchRow[]>();
     for (const [matchId, list] of byMatch) {
       const old = stored.get(matchId);
       before.set(matchId, old ? playerRowsOf(old) : []);
       const state = old ? structuredClone(old) : emptyMatch(matchId);
-      for (const e of list) applyEvent(state, e);
-      states.push(canonical(state));
+      const seen = seenOf(state);
+      let applied = 0;
+      for (const e of list) if (applyEvent(state, e, seen)) applied++;
+      outcome.applied += applied;
+      outcome.duplicates += list.length - applied;
+      touched.push(canonical(state));
+      if (applied > 0) changed.push(state);
     }
-    const rows = states.flatMap(playerRowsOf);
-    await this.store.saveMatches(tenant, states);
+    const rows = touched.flatMap(playerRowsOf);
+    await this.store.saveMatches(tenant, changed);
     await this.store.savePlayerMatches(tenant, rows);
     const players = [...new Set(rows.map((r) => r.playerId))].sort();
     const allRows = await this.store.playerMatches(tenant, players);
     outcome.ranks.push(...(await this.leaderboards.updatePlayers(tenant, players, allRows)));
-    outcome.boards.push(...states.map((s) => ({ tenant, board: boardOf(s) })));
+    outcome.boards.push(...changed.map((s) => ({ tenant, board: boardOf(s) })));
     outcome.records.push(...recordsBroken(tenant, rows, before, allRows));
   }
 }

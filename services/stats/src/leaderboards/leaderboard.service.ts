@@ -74,7 +74,9 @@ export class LeaderboardService {
 
   /**
    * Recomputes the entries of `players` on every board of the tenant from their match lines (all of
-   * them: `rows`), writes what changed to the store and then to the ranks, and returns whose rank changed.
+   * them: `rows`), writes what changed to the store, then sets every entry of these players in the
+   * ranks (not only the changed ones: a batch redelivered after the ranks failed to update finds the
+   * store already right and must still correct the ranks), and returns whose rank changed.
    */
   async updatePlayers(tenant: string, players: readonly string[], rows: readonly PlayerMatchRow[]): Promise<RankChange[]> {
     const definitions = await this.store.definitions(tenant);
@@ -88,29 +90,33 @@ export class LeaderboardService {
       return !o || o.score !== e.score || o.matches !== e.matches;
     });
     const deletes = [...old.values()].filter((e) => !fresh.has(entryKey(e)));
-    if (upserts.length === 0 && deletes.length === 0) return [];
-    await this.store.writeEntries(tenant, upserts, deletes);
+    if (upserts.length > 0 || deletes.length > 0) await this.store.writeEntries(tenant, upserts, deletes);
 
     const defs = new Map(definitions.map((d) => [d.boardId, d]));
-    const sets = new Map<string, { boardId: string; period: string; upserts: EntryRow[]; deletes: string[] }>();
+    const changed = new Set(upserts.map(entryKey));
+    const sets = new Map<string, { boardId: string; period: string; entries: EntryRow[]; deletes: string[] }>();
     const setOf = (boardId: string, period: string) => {
       const key = this.key(tenant, boardId, period);
       let s = sets.get(key);
-      if (!s) sets.set(key, (s = { boardId, period, upserts: [], deletes: [] }));
+      if (!s) sets.set(key, (s = { boardId, period, entries: [], deletes: [] }));
       return s;
     };
-    for (const e of upserts) setOf(e.boardId, e.period).upserts.push(e);
+    for (const e of fresh.values()) setOf(e.boardId, e.period).entries.push(e);
     for (const e of deletes) setOf(e.boardId, e.period).deletes.push(e.playerId);
     const changes: RankChange[] = [];
     for (const [key, s] of sets) {
       const d = defs.get(s.boardId)!;
-      await this.ensureRanks(tenant, d, s.period);
-      const members = s.upserts.map((e) => e.playerId);
-      const before = await this.ranks.ranks(key, members);
-      await this.ranks.remove(key, s.deletes);
-      await this.ranks.set(key, s.upserts.map((e) => ({ member: e.playerId, score: rankScore(d, e.score) })));
+      const moved = s.entries.filter((e) => changed.has(entryKey(e)));
+      const members = moved.map((e) => e.playerId);
+      // A missing set is loaded whole from the store, which already holds this batch's entries: a
+      // player new to it was unranked before, anyone else's previous rank is unknown (not reported).
+      const reloaded = await this.ensureRanks(tenant, d, s.period);
+      const before: Array<number | null | undefined> = reloaded ? moved.map((e) => (old.has(entryKey(e)) ? undefined : null)) : await this.ranks.ranks(key, members);
+      if (s.deletes.length > 0) await this.ranks.remove(key, s.deletes);
+      await this.ranks.set(key, s.entries.map((e) => ({ member: e.playerId, score: rankScore(d, e.score) })));
       const after = await this.ranks.ranks(key, members);
-      s.upserts.forEach((e, i) => {
+      moved.forEach((e, i) => {
+        if (before[i] === undefined) return;
         const was = before[i] === null ? null : before[i]! + 1;
         const is = after[i] === null ? null : after[i]! + 1;
         if (is !== null && is !== was) changes.push({ tenant, boardId: s.boardId, period: s.period, playerId: e.playerId, rank: is, previousRank: was, score: e.score });
@@ -157,14 +163,30 @@ export class LeaderboardService {
 
   /** Rebuilds every ranked set from the store (after Redis lost its data, or a rebuild). */
   async rebuildAllRanks(): Promise<number> {
-    let sets = 0;
+    const sets = await this.rankSets();
+    for (const { tenant, definition, period } of sets) await this.reloadRanks(tenant, definition, period);
+    return sets.length;
+  }
+
+  /** Every ranked set the store has entries for: each board's periods. */
+  async rankSets(): Promise<Array<{ tenant: string; definition: LeaderboardDefinition; period: string }>> {
+    const out: Array<{ tenant: string; definition: LeaderboardDefinition; period: string }> = [];
     for (const { tenant, definition } of await this.store.allDefinitions()) {
-      for (const { period } of await this.store.periods(tenant, definition.boardId)) {
-        await this.reloadRanks(tenant, definition, period);
-        sets++;
-      }
+      for (const { period } of await this.store.periods(tenant, definition.boardId)) out.push({ tenant, definition, period });
     }
-    return sets;
+    return out;
+  }
+
+  /** Deletes ranked sets (before a rebuild, so none is left over from data the rebuild no longer has). */
+  async dropRanks(sets: ReadonlyArray<{ tenant: string; definition: LeaderboardDefinition; period: string }>): Promise<void> {
+    for (const s of sets) await this.ranks.replace(this.key(s.tenant, s.definition.boardId, s.period), []);
+  }
+
+  /** A ranked set exactly as the rank store holds it (no reload from the store): for exports and checks. */
+  async storedRanks(tenant: string, definition: LeaderboardDefinition, period: string): Promise<RankedEntry[]> {
+    const key = this.key(tenant, definition.boardId, period);
+    const count = await this.ranks.count(key);
+    return count === 0 ? [] : this.ranked(definition, await this.ranks.range(key, 0, count - 1), 0);
   }
 
   private async open(tenant: string, boardId: string, period: string | undefined) {
@@ -180,10 +202,11 @@ export class LeaderboardService {
     return definition;
   }
 
-  /** A missing ranked set whose period has entries in the store is reloaded from the store. */
-  private async ensureRanks(tenant: string, definition: LeaderboardDefinition, period: string): Promise<void> {
-    if ((await this.ranks.count(this.key(tenant, definition.boardId, period))) > 0) return;
+  /** A missing ranked set is reloaded from the store (Redis lost it, or it was never built); true if it was. */
+  private async ensureRanks(tenant: string, definition: LeaderboardDefinition, period: string): Promise<boolean> {
+    if ((await this.ranks.count(this.key(tenant, definition.boardId, period))) > 0) return false;
     await this.reloadRanks(tenant, definition, period);
+    return true;
   }
 
   private async reloadRanks(tenant: string, definition: LeaderboardDefinition, period: string): Promise<void> {

@@ -1,28 +1,22 @@
 import { FileCollection } from '@tandem/platform';
 import type { EntryRow, LeaderboardDefinition } from '../domain/leaderboard';
 import type { MatchState, PlayerMatchRow } from '../domain/match-state';
-import { IngestedId, StatsExport, StatsStore, sortExport } from './stats-store.port';
+import { StatsExport, StatsStore, sortExport } from './stats-store.port';
 
 type T = { tenant: string };
 
 /** The embedded stats store: collections in append-only files under `DATA_DIR/stats`. */
 export class FileStatsStore implements StatsStore {
-  private readonly ingested: FileCollection<IngestedId>;
   private readonly matches: FileCollection<T & { state: MatchState }>;
   private readonly rows: FileCollection<T & PlayerMatchRow>;
   private readonly boards: FileCollection<T & { definition: LeaderboardDefinition }>;
   private readonly entryRows: FileCollection<T & EntryRow>;
 
   constructor(private readonly directory: string) {
-    this.ingested = new FileCollection<IngestedId>(directory, 'ingested', (r) => `${r.tenant}/${r.matchId}/${r.eventId}`);
     this.matches = new FileCollection(directory, 'matches', (r) => `${r.tenant}/${r.state.matchId}`);
     this.rows = new FileCollection(directory, 'player-matches', (r) => `${r.tenant}/${r.playerId}/${r.matchId}`);
     this.boards = new FileCollection(directory, 'leaderboards', (r) => `${r.tenant}/${r.definition.boardId}`);
     this.entryRows = new FileCollection(directory, 'leaderboard-entries', (r) => `${r.tenant}/${r.boardId}/${r.period}/${r.playerId}`);
-  }
-
-  async markIngested(ids: readonly IngestedId[]): Promise<boolean[]> {
-    return ids.map((id) => this.ingested.insert({ tenant: id.tenant, matchId: id.matchId, eventId: id.eventId }));
   }
 
   async loadMatches(tenant: string, matchIds: readonly string[]): Promise<Map<string, MatchState>> {
@@ -102,7 +96,6 @@ export class FileStatsStore implements StatsStore {
 
   async clearProjections(): Promise<void> {
     const all = <D>(c: FileCollection<D>, key: (d: D) => string) => c.find(() => true).forEach((d) => c.delete(key(d)));
-    all(this.ingested, (r) => `${r.tenant}/${r.matchId}/${r.eventId}`);
     all(this.matches, (r) => `${r.tenant}/${r.state.matchId}`);
     all(this.rows, (r) => `${r.tenant}/${r.playerId}/${r.matchId}`);
     all(this.entryRows, (r) => `${r.tenant}/${r.boardId}/${r.period}/${r.playerId}`);

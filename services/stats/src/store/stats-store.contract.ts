@@ -26,15 +26,8 @@ export function runStatsStoreContract(name: string, setup: () => Promise<StatsSt
       tenant = uniqueId('tenant');
     });
 
-    it('tells new event ids from duplicates, within one call and across calls', async () => {
-      const id = (eventId: string) => ({ tenant, matchId: 'm1', eventId });
-      expect(await ctx.store.markIngested([id('a'), id('b'), id('a')])).toEqual([true, true, false]);
-      expect(await ctx.store.markIngested([id('b'), id('c')])).toEqual([false, true]);
-      expect(await ctx.store.markIngested([{ tenant: `${tenant}x`, matchId: 'm1', eventId: 'a' }])).toEqual([true]);
-    }, timeoutMs);
-
     it('saves and loads matches as they were', async () => {
-      const m = { ...emptyMatch('m1'), title: 'Final', players: [{ playerId: 'p.1', teamId: 'red', teamSeq: 3, stats: { kills: 2 } }], seq: 3, events: 2 };
+      const m = { ...emptyMatch('m1'), title: 'Final', players: [{ playerId: 'p.1', teamId: 'red', teamSeq: 3, stats: { kills: 2 } }], seq: 3, events: 2, eventIds: ['e-1', 'e-2'] };
       await ctx.store.saveMatches(tenant, [m, emptyMatch('m2')]);
       const loaded = await ctx.store.loadMatches(tenant, ['m1', 'm3']);
       expect([...loaded.keys()]).toEqual(['m1']);
@@ -63,6 +56,15 @@ export function runStatsStoreContract(name: string, setup: () => Promise<StatsSt
       expect(await ctx.store.periods(tenant, 'kills')).toEqual([{ period: 'p1', players: 2 }]);
       await ctx.store.replaceEntries(tenant, 'kills', [e('cy', 'p3', 1)]);
       expect(await ctx.store.periods(tenant, 'kills')).toEqual([{ period: 'p3', players: 1 }]);
+    }, timeoutMs);
+
+    it('keeps ids with dots and ISO periods apart', async () => {
+      const e = (playerId: string, boardId: string, period: string, score: number) => ({ boardId, period, playerId, score, matches: 1 });
+      await ctx.store.savePlayerMatches(tenant, [row('a.b', 'm.1', 1), row('a.b', 'm1', 2), row('a', 'b.m.1', 3)]);
+      expect((await ctx.store.playerMatches(tenant, ['a.b'])).map((r) => r.matchId).sort()).toEqual(['m.1', 'm1']);
+      await ctx.store.writeEntries(tenant, [e('a.b', 'k.x', '2026-05-01T00:00:00.000Z', 1), e('a.b', 'k', 'x.2026-05-01T00:00:00.000Z', 2)], []);
+      expect(await ctx.store.entries(tenant, 'k.x', '2026-05-01T00:00:00.000Z')).toEqual([e('a.b', 'k.x', '2026-05-01T00:00:00.000Z', 1)]);
+      expect(await ctx.store.periods(tenant, 'k')).toEqual([{ period: 'x.2026-05-01T00:00:00.000Z', players: 1 }]);
     }, timeoutMs);
 
     it('exports the same bytes after a restart', async () => {

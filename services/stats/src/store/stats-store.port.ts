@@ -1,13 +1,6 @@
 import type { EntryRow, LeaderboardDefinition } from '../domain/leaderboard';
 import type { MatchState, PlayerMatchRow } from '../domain/match-state';
 
-/** An ingested event's identity, for dropping duplicates. */
-export interface IngestedId {
-  tenant: string;
-  matchId: string;
-  eventId: string;
-}
-
 /** Every projection of the store in a canonical order (for rebuild comparisons and backups). */
 export interface StatsExport {
   matches: Array<{ tenant: string; state: MatchState }>;
@@ -21,9 +14,8 @@ export interface StatsExport {
  * embedded mode; `runStatsStoreContract` holds both to the same behaviour. Tenant-scoped.
  */
 export interface StatsStore {
-  /** Records event ids; for each, true if it was new and false if it was seen before (a duplicate). */
-  markIngested(ids: readonly IngestedId[]): Promise<boolean[]>;
   loadMatches(tenant: string, matchIds: readonly string[]): Promise<Map<string, MatchState>>;
+  /** Inserts or replaces matches, each in one write (its applied event ids with it). */
   saveMatches(tenant: string, states: readonly MatchState[]): Promise<void>;
   /** Inserts or replaces match lines (one per player and match). */
   savePlayerMatches(tenant: string, rows: readonly PlayerMatchRow[]): Promise<void>;
@@ -47,7 +39,7 @@ export interface StatsStore {
   replaceEntries(tenant: string, boardId: string, rows: readonly EntryRow[]): Promise<void>;
   /** Every projection, canonically ordered. */
   exportAll(): Promise<StatsExport>;
-  /** Deletes every projection and ingested id (leaderboard definitions stay), before a rebuild. */
+  /** Deletes every projection (leaderboard definitions stay), before a rebuild. */
   clearProjections(): Promise<void>;
   checkReady(): Promise<void>;
   close(): Promise<void>;

@@ -1,0 +1,164 @@
+import type { Notification, UserPresence } from '@tandem/contracts';
+import { LocalStorageOutboxStorage, SessionIdentity, TandemClient } from '@tandem/sdk';
+
+/** What the sidebar lists: kinds grow as the SDK gets their APIs. */
+export type DocKind = 'counter' | 'richtext' | 'whiteboard' | 'kanban';
+
+/** The route of each kind's screen: `#/<route>/<id>`. */
+export const KIND_ROUTE: Record<DocKind, string> = { counter: 'doc', richtext: 'text', whiteboard: 'canvas', kanban: 'kanban' };
+export interface DocEntry {
+  id: string;
+  kind: DocKind;
+  title: string;
+}
+export interface Session extends SessionIdentity {
+  token: string;
+}
+export interface Toast {
+  id: number;
+  title: string;
+  body: string;
+  href?: string;
+}
+
+const colours = ['#5b5bd6', '#d6409f', '#0d9488', '#e5484d', '#f76b15', '#3e63dd', '#8e4ec6', '#12a594'];
+/** A stable colour per user id, so a person looks the same on every screen and device. */
+export function colourOf(userId: string): string {
+  let h = 0;
+  for (const c of userId) h = (h * 31 + c.charCodeAt(0)) >>> 0;
+  return colours[h % colours.length];
+}
+
+/**
+ * The signed-in workspace: the SDK client, the user's documents, the people they have met (followed
+ * for their presence), the inbox and toasts. Screens read it and re-render on {@link onChange}.
+ */
+export class Workspace {
+  readonly client: TandemClient;
+  docs: DocEntry[];
+  readonly people = new Map<string, UserPresence>();
+  inbox: Notification[] = [];
+  toasts: Toast[] = [];
+  private readonly listeners = new Set<() => void>();
+  private toastId = 0;
+  private readonly docsKey: string;
+
+  constructor(readonly session: Session) {
+    // One outbox per tab (kept across reloads of that tab), so tabs never overwrite each other's queue.
+    const tab = sessionStorage.getItem('tandem.tab') ?? crypto.randomUUID();
+    sessionStorage.setItem('tandem.tab', tab);
+    this.client = new TandemClient({ url: location.origin, getToken: () => session.token, outbox: new LocalStorageOutboxStorage(`tandem.outbox.${tab}`), device: 'web' });
+    this.docsKey = `tandem.docs.${session.tenant}.${session.userId}`;
+    this.docs = JSON.parse(localStorage.getItem(this.docsKey) ?? 'null') ?? [{ id: 'welcome', kind: 'counter', title: 'Welcome' }];
+    this.client.presence.onUser((u) => {
+      if (u.userId === session.userId) return;
+      this.people.set(u.userId, u);
+      this.changed();
+    });
+    this.client.notifications.onNotification((n) => {
+      if (this.inbox.some((x) => x.notificationId === n.notificationId)) return;
+      this.inbox = [n, ...this.inbox];
+      if (n.link.kind === 'doc') this.addDoc(n.link.docId);
+      if (n.actorId) void this.meet([n.actorId]);
+      this.toast(n.title, n.body, linkOf(n));
+    });
+    this.client.notifications.onUnreadChange(() => this.changed());
+    this.client.onStateChange(() => this.changed());
+  }
+
+  /** Loads the inbox's first page once connected. */
+  async start(): Promise<void> {
+    await this.client.ready();
+    const page = await this.client.notifications.list({ limit: 50 });
+    const seen = new Set(this.inbox.map((n) => n.notificationId));
+    this.inbox = [...this.inbox, ...page.notifications.filter((n) => !seen.has(n.notificationId))].sort((a, b) => b.seq - a.seq);
+    this.changed();
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  addDoc(id: string, kind: DocKind = 'counter', title = id): DocEntry {
+    const existing = this.docs.find((d) => d.id === id);
+    if (existing) return existing;
+    // A document shared with you whose kind the notification does not say opens as the counter page until you pick it.
+    const entry = { id, kind, title };
+    this.docs = [...this.docs, entry];
+    localStorage.setItem(this.docsKey, JSON.stringify(this.docs));
+    this.changed();
+    return entry;
+  }
+
+  /** Follows users' presence (people met in rosters, inbox actors, share dialogs). */
+  async meet(userIds: string[]): Promise<void> {
+    const fresh = userIds.filter((id) => id !== this.session.userId && !this.people.has(id));
+    if (!fresh.length) return;
+    for (const id of fresh) this.people.set(id, { userId: id, name: id, status: 'offline', text: null, connections: 0 });
+    this.changed();
+    const statuses = await this.client.presence.follow(fresh).catch(() => []);
+    for (const u of statuses) this.people.set(u.userId, u);
+    this.changed();
+  }
+
+  unreadFor(docId: string): number {
+    return this.inbox.filter((n) => !n.readAt && (n.link.kind === 'doc' || n.link.kind === 'card') && n.link.docId === docId).length;
+  }
+
+  async markRead(n: Notification): Promise<void> {
+    if (n.readAt) return;
+    this.inbox = this.inbox.map((x) => (x.notificationId === n.notificationId ? { ...x, readAt: new Date().toISOString() } : x));
+    this.changed();
+    await this.client.notifications.markRead(n.notificationId);
+  }
+
+  async markAllRead(): Promise<void> {
+    const now = new Date().toISOString();
+    this.inbox = this.inbox.map((x) => (x.readAt ? x : { ...x, readAt: now }));
+    this.changed();
+    await this.client.notifications.markAllRead();
+  }
+
+  toast(title: string, body: string, href?: string): void {
+    const t = { id: ++this.toastId, title, body, href };
+    this.toasts = [...this.toasts, t].slice(-4);
+    this.changed();
+    setTimeout(() => this.dismiss(t.id), 6_000);
+  }
+
+  dismiss(id: number): void {
+    this.toasts = this.toasts.filter((t) => t.id !== id);
+    this.changed();
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  /** Re-renders what reads the workspace (e.g. after a change the SDK does not announce, like the outbox growing). */
+  notify(): void {
+    this.changed();
+  }
+
+  private changed(): void {
+    for (const l of this.listeners) l();
+  }
+}
+
+/** Where a notification leads in the app. */
+export function linkOf(n: Notification): string | undefined {
+  switch (n.link.kind) {
+    case 'doc':
+    case 'card':
+      return `#/doc/${encodeURIComponent(n.link.docId)}`;
+    case 'file':
+      return n.link.docId ? `#/doc/${encodeURIComponent(n.link.docId)}` : undefined;
+    case 'leaderboard':
+      return `#/board/${encodeURIComponent(n.link.boardId)}`;
+    case 'player':
+      return `#/player/${encodeURIComponent(n.link.playerId)}`;
+    case 'chat':
+      return undefined;
+  }
+}

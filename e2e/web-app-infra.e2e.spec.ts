@@ -1,0 +1,124 @@
+import { aggregateKey, encodeEvent, TOPICS } from '@tandem/contracts';
+import { signToken } from '@tandem/platform';
+import { requireEnv, uniqueId } from '@tandem/platform/testing';
+import { Kafka, Producer } from 'kafkajs';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import sharp from 'sharp';
+import { launchBrowser } from './support/browser';
+import { RunningProcess, startProcess, stopAll } from './support/processes';
+import { AppUser, imageLoaded, online, shot, textIs, tokenSignIn } from './support/web-app';
+
+/**
+ * The web app against the full real-infra stack — docs, presence, files, stats and notifications
+ * services and a gateway as separate processes on real Kafka, FerretDB, Redis and MinIO — in
+ * Chromium, signed in with pasted tokens (no dev sign-in in production). A partner's stats event
+ * produced straight to Kafka updates the open board.
+ */
+describe('the web app in Chromium on the real-infra stack', () => {
+  const jwtSecret = randomBytes(32).toString('hex');
+  const tenant = uniqueId('webapp');
+  const at = '2026-06-01T18:00:00.000Z';
+  let browser: Browser;
+  let gateway: RunningProcess;
+  let producer: Producer;
+  let ann: AppUser;
+  let bob: AppUser;
+
+  beforeAll(async () => {
+    const env: Record<string, string> = {
+      KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
+      MONGO_URL: requireEnv('MONGO_URL'),
+      REDIS_URL: requireEnv('REDIS_URL'),
+      S3_ENDPOINT: requireEnv('S3_ENDPOINT'),
+      S3_ACCESS_KEY: requireEnv('S3_ACCESS_KEY'),
+      S3_SECRET_KEY: requireEnv('S3_SECRET_KEY'),
+      S3_BUCKET: uniqueId('web').toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40),
+      JWT_SECRET: jwtSecret,
+      INTERNAL_TOKEN: randomBytes(24).toString('hex'),
+    };
+    browser = await launchBrowser();
+    // One at a time: several compiling Node processes at once starve two cores.
+    const urls: Record<string, string> = {};
+    for (const service of ['docs', 'presence', 'files', 'stats', 'notifications']) urls[service] = (await startProcess(service, `services/${service}/src/main.ts`, env, 120_000)).url;
+    gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...env, DOCS_URL: urls.docs!, PRESENCE_URL: urls.presence!, FILES_URL: urls.files!, STATS_URL: urls.stats!, NOTIFICATIONS_URL: urls.notifications! }, 120_000);
+    producer = new Kafka({ clientId: 'partner-game-server', brokers: env.KAFKA_BROKERS!.split(','), logLevel: 0 }).producer({ idempotent: true });
+    await producer.connect();
+  }, 600_000);
+  afterAll(async () => {
+    await producer?.disconnect();
+    await browser?.close();
+    await stopAll();
+  });
+
+  const token = (sub: string, name: string) => signToken(jwtSecret, { sub, tenant, name, roles: ['member'] });
+  /** Produces match events to `stats.ingest.v1` as a partner's game server does: binary-mode CloudEvents keyed by match. */
+  async function produce(events: Array<{ type: string; data: Record<string, unknown> }>): Promise<void> {
+    await producer.send({
+      topic: TOPICS.statsIngest,
+      acks: -1,
+      messages: events.map(({ type, data }) => {
+        const { headers, value } = encodeEvent({ id: randomUUID(), type, source: '/partners/arena', specversion: '1.0', time: new Date().toISOString(), tenant, data } as never);
+        return { key: aggregateKey(tenant, String(data.matchId)), headers, value };
+      }),
+    });
+  }
+
+  it('signs two people in with tokens; each sees the other in the document and the shared counter', async () => {
+    ann = await tokenSignIn(browser, `${gateway.url}/#/doc/roadmap`, await token('ann', 'Ann Lee'));
+    bob = await tokenSignIn(browser, `${gateway.url}/#/doc/roadmap`, await token('bob', 'Bob Ray'));
+    await ann.page.locator('.roster-member[data-user="bob"]').waitFor({ timeout: 30_000 });
+    await bob.page.locator('.roster-member[data-user="ann"]').waitFor({ timeout: 30_000 });
+    await bob.page.locator('.person[data-user="ann"][data-status="online"]').waitFor({ timeout: 30_000 });
+    await ann.page.locator('#increment:not([disabled])').click();
+    await textIs(bob.page, '#value', '1');
+  });
+
+  it('shows Bob the preview of a picture Ann uploads to MinIO', async () => {
+    const png = await sharp({ create: { width: 800, height: 500, channels: 3, background: '#12a594' } }).png().toBuffer();
+    await ann.page.getByLabel('Upload files').setInputFiles({ name: 'floorplan.png', mimeType: 'image/png', buffer: png });
+    const preview = await imageLoaded(bob.page, '.file-tile[data-file="floorplan.png"][data-status="ready"] img', 60_000);
+    expect(preview.width).toBe(256);
+    await shot(bob.page, 'infra-document');
+  });
+
+  it('delivers the notification of a share to Bob, with the unread badge', async () => {
+    await ann.page.getByRole('button', { name: 'Share' }).click();
+    await ann.page.getByLabel('Person to share with').fill('bob');
+    await ann.page.getByLabel('Role').selectOption('viewer');
+    await ann.page.locator('.share-form').getByRole('button', { name: 'Share' }).click();
+    await ann.page.getByText('bob can now view').waitFor();
+    await ann.page.keyboard.press('Escape');
+    await textIs(bob.page, '[data-testid="unread-count"]', '1', 60_000);
+    await bob.page.getByRole('button', { name: 'Notifications, 1 unread' }).click();
+    expect(await bob.page.locator('#inbox .notification[data-unread]').textContent()).toMatch(/roadmap/i);
+    await shot(bob.page, 'infra-notifications');
+    await bob.page.keyboard.press('Escape');
+  });
+
+  it('updates the open match board when a partner produces a stats event to Kafka', async () => {
+    await bob.page.goto(`${gateway.url}/#/match/arena-1`);
+    await bob.page.getByText('Nothing has happened in this match yet').waitFor();
+    await produce([
+      { type: 'tandem.stats.match.scheduled', data: { matchId: 'arena-1', seq: 1, at, title: 'Arena Night', teams: [{ teamId: 'gold', name: 'Gold', players: ['ann'] }, { teamId: 'jade', name: 'Jade', players: ['bob'] }] } },
+      { type: 'tandem.stats.match.started', data: { matchId: 'arena-1', seq: 2, at } },
+    ]);
+    await bob.page.locator('#match-status[data-status="started"]').waitFor({ timeout: 60_000 });
+    await produce([{ type: 'tandem.stats.player.stats', data: { matchId: 'arena-1', seq: 3, at, playerId: 'bob', teamId: 'jade', stats: { goals: 2 } } }]);
+    await textIs(bob.page, 'tr[data-player="bob"] td[data-stat="goals"]', '2', 60_000);
+    await textIs(bob.page, '.team[data-team="jade"] .team-score', '2');
+    await shot(bob.page, 'infra-match-board');
+  });
+
+  it('shows Ann offline with her network down, and both converge when she is back', async () => {
+    await bob.page.goto(`${gateway.url}/#/doc/roadmap`);
+    await online(bob.page);
+    await ann.context.setOffline(true);
+    await ann.page.locator('#connection[data-state="offline"]').waitFor({ timeout: 30_000 });
+    await ann.page.locator('#increment').click();
+    await ann.page.locator('#offline-banner', { hasText: '1 change will be sent' }).waitFor();
+    await ann.context.setOffline(false);
+    await online(ann.page);
+    await Promise.all([textIs(ann.page, '#value', '2', 60_000), textIs(bob.page, '#value', '2', 60_000)]);
+  });
+});
