@@ -12,7 +12,7 @@
  *   Every notification must arrive exactly once; lost and duplicated ones are counted.
  *
  *   node scripts/infra/up.mjs --only kafka,mongo -- node -r ./scripts/register.js bench/notifications.ts
- *   (or with KAFKA_BROKERS and MONGO_URL of running servers; USERS=500 RATE=50 MENTIONS=4
+ *   (or with KAFKA_BROKERS and MONGO_URL of running servers; USERS=500 RATE=5 MENTIONS=4
  *   PHASE_SECONDS=20 FANOUTS=5 to change)
  */
 import { TOPICS, TopicEvent } from '@tandem/contracts';
@@ -29,7 +29,7 @@ import { isLoopback } from './support/room';
 import { summarize } from './support/stats';
 
 const USERS = Number(process.env.USERS ?? 500);
-const RATE = Number(process.env.RATE ?? 50);
+const RATE = Number(process.env.RATE ?? 5);
 const MENTIONS = Number(process.env.MENTIONS ?? 4);
 const PHASE_SECONDS = Number(process.env.PHASE_SECONDS ?? 20);
 const FANOUTS = Number(process.env.FANOUTS ?? 5);
@@ -142,7 +142,7 @@ async function main() {
       fanoutIds.push(...[...sent.keys()].filter((id) => !before.has(id)));
       await sleep(FANOUT_GAP_MS);
     }
-    await waitFor(fanoutIds, 60_000);
+    await waitFor(fanoutIds, 120_000);
     await sleep(2_000); // late duplicates would show up now
 
     const phase = (ids: string[]) => {

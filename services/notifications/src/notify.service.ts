@@ -70,7 +70,7 @@ export class NotifyService {
     if (quiet.length) this.metrics.suppressed.inc({ reason: 'do_not_disturb' }, quiet.length);
     const counted = new Map(stored.filter((r) => r.unread !== undefined).map((r) => [r.notification.notificationId, r.unread!]));
     await this.publish(tenant, push, counted);
-    await mapLimit(groupByUser(pending), CONCURRENCY, ([userId, ns]) => this.store.markPublished(tenant, userId, ns.map((n) => n.notificationId)));
+    await this.store.markPublished(tenant, pending);
     void this.webhooks.send(tenant, push).catch((error: unknown) => this.logger.warn({ err: error, tenant }, 'notification webhook failed'));
     return pending;
   }
@@ -112,10 +112,4 @@ export class NotifyService {
       return ok;
     });
   }
-}
-
-function groupByUser<T extends { userId: string }>(items: readonly T[]): Array<[string, T[]]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(item.userId, [...(groups.get(item.userId) ?? []), item]);
-  return [...groups];
 }

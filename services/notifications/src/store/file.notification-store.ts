@@ -40,9 +40,11 @@ export class FileNotificationStore implements NotificationStore {
     return { created: true, notification: { ...strip(row), published: false }, unread: await this.unreadCount(tenant, n.userId) };
   }
 
-  async markPublished(tenant: string, userId: string, ids: readonly string[]) {
-    const wanted = new Set(ids);
-    for (const row of this.inbox(tenant, userId, true)) if (wanted.has(row.notificationId) && !row.published) this.rows.put({ ...row, published: true });
+  async markPublished(tenant: string, notifications: ReadonlyArray<{ userId: string; notificationId: string }>) {
+    for (const userId of new Set(notifications.map((n) => n.userId))) {
+      const wanted = new Set(notifications.filter((n) => n.userId === userId).map((n) => n.notificationId));
+      for (const row of this.inbox(tenant, userId, true)) if (wanted.has(row.notificationId) && !row.published) this.rows.put({ ...row, published: true });
+    }
   }
 
   async list(tenant: string, userId: string, o: { beforeSeq: number | null; limit: number; unreadOnly: boolean }) {

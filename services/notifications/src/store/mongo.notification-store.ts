@@ -3,7 +3,7 @@ import { isDuplicateKeyError } from '@tandem/platform';
 import type { Connection, Model } from 'mongoose';
 import { mapLimit } from '../map-limit';
 import { AclSnapshot, NewNotification, NotificationStore, StoredNotification, WebhookSettings } from './notification-store.port';
-import { NotificationAclSchema, NotificationCounterSchema, NotificationPreferencesSchema, NotificationSchema, NotificationWebhookSchema, NotificationFollowSchema } from './notification.schema';
+import { NotificationAclSchema, NotificationCounterSchema, NotificationPreferencesSchema, NotificationSchema, NotificationWebhookSchema, NotificationFollowSchema, NotificationPublishedSchema } from './notification.schema';
 
 type Row = StoredNotification & { _id: string; tenant: string; idempotencyKey: string; deleted: boolean };
 type Counter = { _id: string; tenant: string; userId: string; seq: number; unread?: number };
@@ -46,6 +46,7 @@ export class MongoNotificationStore implements NotificationStore {
   private readonly acls: Model<Acl>;
   private readonly hooks: Model<Hook>;
   private readonly follows: Model<Follow>;
+  private readonly published: Model<{ _id: string }>;
 
   constructor(private readonly connection: Connection) {
     this.rows = connection.model<Row>('Notification', NotificationSchema);
@@ -54,11 +55,12 @@ export class MongoNotificationStore implements NotificationStore {
     this.acls = connection.model<Acl>('NotificationAcl', NotificationAclSchema);
     this.hooks = connection.model<Hook>('NotificationWebhook', NotificationWebhookSchema);
     this.follows = connection.model<Follow>('NotificationFollow', NotificationFollowSchema);
+    this.published = connection.model<{ _id: string }>('NotificationPublished', NotificationPublishedSchema);
   }
 
   /** Builds the indexes (the unique ones make inserts idempotent); call once at start-up. */
   async init(): Promise<void> {
-    await Promise.all([this.rows, this.counters, this.prefs, this.acls, this.hooks, this.follows].map((m) => m.createIndexes()));
+    await Promise.all([this.rows, this.counters, this.prefs, this.acls, this.hooks, this.follows, this.published].map((m) => m.createIndexes()));
   }
 
   async insert(tenant: string, n: NewNotification, now: Date) {
@@ -68,19 +70,21 @@ export class MongoNotificationStore implements NotificationStore {
     // The counter's seq is a hint: FerretDB 1.24 applies concurrent updates of one row without
     // isolation (two $inc can both read 5 and write 6), so the unique (tenant, userId, seq) index
     // is what keeps seqs unique; a seq taken already is retried above it.
+    // The unread count is raised with the seq (one write), and lowered again if nothing is stored.
     let taken = 0;
     for (let attempt = 1; ; attempt++) {
-      const seq = Math.max(await this.nextSeq(tenant, n.userId), taken + 1);
+      const counter = await this.nextSeq(tenant, n.userId);
+      const seq = Math.max(counter.seq, taken + 1);
       const row: Row = { ...n, _id, tenant, seq, createdAt: now.toISOString(), readAt: null, published: false, deleted: false };
       try {
         await this.rows.create(row);
-        const counter = await this.counters.findOneAndUpdate({ _id: userKey(tenant, n.userId) }, { $inc: { unread: 1 }, $max: { seq } }, { returnDocument: 'after' }).lean<Counter>();
-        return { created: true, notification: { ...toNotification(row), published: false }, unread: Math.max(1, counter?.unread ?? 1) };
+        return { created: true, notification: { ...toNotification(row), published: false }, unread: Math.max(1, counter.unread ?? 1) };
       } catch (error) {
         if (!isDuplicateKeyError(error)) throw error;
+        await this.unreadDown(tenant, n.userId, 1);
         // Another consumer stored it first (the seq given out is left as a gap), or the seq was taken.
         const winner = (await this.rows.findOne({ _id }).lean<Row>()) ?? (await this.rows.findOne({ tenant, userId: n.userId, idempotencyKey: n.idempotencyKey }).lean<Row>());
-        if (winner) return { created: false, notification: { ...toNotification(winner), published: winner.published } };
+        if (winner) return { created: false, notification: { ...toNotification(winner), published: await this.isPublished(winner) } };
         if (attempt >= 100) throw error;
         taken = seq;
       }
@@ -89,18 +93,35 @@ export class MongoNotificationStore implements NotificationStore {
 
   /**
    * A notification stored before. One that was never published means the process stopped between
-   * storing and publishing it, maybe before counting it as unread: the count is taken again then.
+   * storing and publishing it: the counter is set from a real count then, in case the stop also
+   * left it off.
    */
   private async existing(found: Row) {
-    if (!found.published) {
+    const published = await this.isPublished(found);
+    if (!published) {
       const unread = await this.rows.countDocuments({ tenant: found.tenant, userId: found.userId, deleted: false, readAt: null });
       await this.counters.updateOne({ _id: userKey(found.tenant, found.userId) }, { $set: { unread } });
     }
-    return { created: false, notification: { ...toNotification(found), published: found.published } };
+    return { created: false, notification: { ...toNotification(found), published } };
   }
 
-  async markPublished(tenant: string, userId: string, ids: readonly string[]) {
-    await mapLimit(ids, CONCURRENCY, (id) => this.rows.updateOne({ _id: rowKey(tenant, userId, id) }, { $set: { published: true } }));
+  private async isPublished(row: Row): Promise<boolean> {
+    return row.published || (await this.published.exists({ _id: row._id })) !== null;
+  }
+
+  // A mark of its own, inserted: FerretDB 1.24 reads the whole collection for every update, even
+  // by _id, and an insert checks only the unique index.
+  async markPublished(tenant: string, notifications: ReadonlyArray<{ userId: string; notificationId: string }>) {
+    if (!notifications.length) return;
+    try {
+      // One write for a whole source event's notifications.
+      await this.published.insertMany(
+        notifications.map((n) => ({ _id: rowKey(tenant, n.userId, n.notificationId) })),
+        { ordered: false },
+      );
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) throw error; // published before (a redelivery)
+    }
   }
 
   async list(tenant: string, userId: string, o: { beforeSeq: number | null; limit: number; unreadOnly: boolean }) {
@@ -132,7 +153,9 @@ export class MongoNotificationStore implements NotificationStore {
 
   async markAllRead(tenant: string, userId: string, now: Date) {
     const r = await this.rows.updateMany({ tenant, userId, deleted: false, readAt: null }, { $set: { readAt: now.toISOString() } });
-    if (r.modifiedCount) await this.unreadDown(tenant, userId, r.modifiedCount);
+    // "All read" also resets whatever drift the counter has (see above) to a real count.
+    const unread = await this.unreadCount(tenant, userId);
+    await this.counters.updateOne({ _id: userKey(tenant, userId) }, { $set: { unread } });
     return r.modifiedCount;
   }
 
@@ -197,13 +220,14 @@ export class MongoNotificationStore implements NotificationStore {
     await this.connection.close();
   }
 
-  private async nextSeq(tenant: string, userId: string): Promise<number> {
+  /** The user's counter after taking the next seq and counting one more unread. */
+  private async nextSeq(tenant: string, userId: string): Promise<Counter> {
     // findOneAndUpdate without a projection: FerretDB 1.24 supports it; the upsert is atomic per user.
     try {
       const row = await this.counters
-        .findOneAndUpdate({ _id: userKey(tenant, userId) }, { $inc: { seq: 1 }, $setOnInsert: { tenant, userId, unread: 0 } }, { upsert: true, returnDocument: 'after' })
+        .findOneAndUpdate({ _id: userKey(tenant, userId) }, { $inc: { seq: 1, unread: 1 }, $setOnInsert: { tenant, userId } }, { upsert: true, returnDocument: 'after' })
         .lean<Counter>();
-      return row!.seq;
+      return row!;
     } catch (error) {
       // Two first-ever upserts of the same user raced: the loser's retry finds the row.
       if (!isDuplicateKeyError(error)) throw error;

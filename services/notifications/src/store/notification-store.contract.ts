@@ -124,7 +124,7 @@ export function runNotificationStoreContract(name: string, setup: () => Promise<
 
     it('records publishing', async () => {
       await ctx.store.insert(tenant, note('bob', 'p1'), now);
-      await ctx.store.markPublished(tenant, 'bob', ['n-p1']);
+      await ctx.store.markPublished(tenant, [{ userId: 'bob', notificationId: 'n-p1' }]);
       expect((await ctx.store.insert(tenant, note('bob', 'p1'), now)).notification.published).toBe(true);
     }, timeoutMs);
 

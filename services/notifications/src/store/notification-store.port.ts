@@ -29,7 +29,7 @@ export interface NotificationStore {
    */
   insert(tenant: string, notification: NewNotification, now: Date): Promise<{ created: boolean; notification: StoredNotification; unread?: number }>;
   /** Records that these notifications were published to the gateways. */
-  markPublished(tenant: string, userId: string, notificationIds: readonly string[]): Promise<void>;
+  markPublished(tenant: string, notifications: ReadonlyArray<{ userId: string; notificationId: string }>): Promise<void>;
   /** A page of the inbox, newest first, strictly before `beforeSeq` (null: from the newest). */
   list(tenant: string, userId: string, options: { beforeSeq: number | null; limit: number; unreadOnly: boolean }): Promise<Notification[]>;
   /** Notifications after `sinceSeq`, oldest first, at most `limit`. */

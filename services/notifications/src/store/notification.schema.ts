@@ -79,3 +79,6 @@ export const NotificationFollowSchema = new Schema(
 );
 NotificationFollowSchema.index({ tenant: 1, userId: 1, target: 1 }, { unique: true });
 NotificationFollowSchema.index({ tenant: 1, target: 1 });
+
+/** `notification_published`, `_id` the notification's row `_id`: notifications published to the gateways. */
+export const NotificationPublishedSchema = new Schema({ ...StringId }, { collection: 'notification_published', versionKey: false });

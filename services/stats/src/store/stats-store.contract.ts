@@ -58,6 +58,15 @@ export function runStatsStoreContract(name: string, setup: () => Promise<StatsSt
       expect(await ctx.store.periods(tenant, 'kills')).toEqual([{ period: 'p3', players: 1 }]);
     }, timeoutMs);
 
+    it('keeps ids with dots and ISO periods apart', async () => {
+      const e = (playerId: string, boardId: string, period: string, score: number) => ({ boardId, period, playerId, score, matches: 1 });
+      await ctx.store.savePlayerMatches(tenant, [row('a.b', 'm.1', 1), row('a.b', 'm1', 2), row('a', 'b.m.1', 3)]);
+      expect((await ctx.store.playerMatches(tenant, ['a.b'])).map((r) => r.matchId).sort()).toEqual(['m.1', 'm1']);
+      await ctx.store.writeEntries(tenant, [e('a.b', 'k.x', '2026-05-01T00:00:00.000Z', 1), e('a.b', 'k', 'x.2026-05-01T00:00:00.000Z', 2)], []);
+      expect(await ctx.store.entries(tenant, 'k.x', '2026-05-01T00:00:00.000Z')).toEqual([e('a.b', 'k.x', '2026-05-01T00:00:00.000Z', 1)]);
+      expect(await ctx.store.periods(tenant, 'k')).toEqual([{ period: 'x.2026-05-01T00:00:00.000Z', players: 1 }]);
+    }, timeoutMs);
+
     it('exports the same bytes after a restart', async () => {
       await ctx.store.saveMatches(tenant, [emptyMatch('m9')]);
       await ctx.store.savePlayerMatches(tenant, [row('zed', 'm9', 1)]);
