@@ -8,6 +8,7 @@
  * Several operations in one change make one atomic edit. Reads (views, cursors) take a document.
  */
 export * from './errors';
+export * from './changes';
 export * from './kinds';
 export * from './ids';
 export * from './initial';

@@ -22,10 +22,14 @@ import { MongoChatStore } from './store/mongo.chat-store';
 /** Store operations timed into `tandem_store_seconds{operation="chat.*"}` and traced. */
 export const CHAT_STORE_OPERATIONS = ['append', 'change', 'changesAfter', 'appliedCommands', 'publishedSeq', 'markPublished', 'apply', 'channel', 'channels', 'browse', 'member', 'members', 'membershipsOf', 'message', 'messagesById', 'history', 'pins', 'edits', 'search', 'unread', 'readMarker', 'setReadMarker', 'setFollow', 'threadFollows', 'followedBy'] as const;
 
-/** Picks the store: MongoDB when `MONGO_URL` is set, files under `DATA_DIR` otherwise. */
+/**
+ * Picks the store: MongoDB when `MONGO_URL` is set (the database named in its path, else
+ * `tandem_chat`), files under `DATA_DIR` otherwise.
+ */
 export async function createChatStore(config: Config): Promise<ChatStore> {
   if (config.MONGO_URL) {
-    const store = new MongoChatStore(await connectMongo(config.MONGO_URL, 'tandem_chat'));
+    const named = new URL(config.MONGO_URL).pathname.replace(/^\//, '');
+    const store = new MongoChatStore(await connectMongo(config.MONGO_URL, named || 'tandem_chat'));
     await store.init();
     return store;
   }

@@ -12,8 +12,8 @@ export const ChangeHash = z.string().regex(/^[0-9a-f]{64}$/, 'change hashes are 
 export const Heads = z.array(ChangeHash).max(1000);
 
 /**
- * Automerge change bytes on Kafka. The record value is JSON, so changes travel base64-encoded
- * (about a third larger than raw); one record carries one client command's changes.
+ * Automerge change bytes on Kafka: one client command's changes concatenated (`joinChanges`). The
+ * record value is JSON, so they travel base64-encoded (about a third larger than raw).
  */
 export const Base64Change = z.string().min(1).max(2 * 1024 * 1024).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'changes are base64');
 
@@ -42,7 +42,7 @@ export const DocsCommandSchemas = {
       kind: DocKindSchema,
       commandId: CommandId,
       userId: Id,
-      changes: z.array(Base64Change).min(1).max(10_000),
+      changes: Base64Change,
     })
     .strict(),
   ...DocsAclCommandSchemas,

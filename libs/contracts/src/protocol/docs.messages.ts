@@ -16,7 +16,11 @@ import { DocKindSchema, DocKindName, DocRejectionCode, Heads } from '../events/d
  *   their acknowledgement; the same reads are served over HTTP at `/api/v1/docs/:docId/...`.
  */
 
-/** Automerge change bytes as Socket.IO carries them (binary attachments, never base64). */
+/**
+ * Automerge changes as Socket.IO carries them: ONE binary attachment holding the changes
+ * concatenated (`joinChanges`/`splitChanges` of @tandem/documents; Socket.IO refuses messages with
+ * more than 10 attachments), never base64.
+ */
 export const ChangeBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array && v.byteLength > 0, 'a change must be non-empty bytes');
 
 /** `join` option of a collaborative document: its kind and the heads the client last synced to. */
@@ -29,7 +33,7 @@ export const DocChangeCommand = z
     commandId: CommandId,
     docId: Id,
     kind: DocKindSchema,
-    changes: z.array(ChangeBytes).min(1).max(10_000),
+    changes: ChangeBytes,
   })
   .strict();
 export type DocChangeCommand = z.infer<typeof DocChangeCommand>;
@@ -87,6 +91,6 @@ export interface DocsResponses {
 /** Events of collaborative documents pushed to a document's room. */
 export type DocsServerEvent =
   /** Changes another client just sent, relayed before the service merged them. */
-  | { type: 'doc.change'; docId: string; commandId: string; userId: string; changes: Uint8Array[] }
+  | { type: 'doc.change'; docId: string; commandId: string; userId: string; changes: Uint8Array }
   | { type: 'doc.merged'; docId: string; kind: DocKindName; seq: number; heads: string[]; commandIds: string[]; changes: number }
   | { type: 'doc.rejected'; docId: string; commandId: string; userId: string; code: DocRejectionCode; message: string };

@@ -1,6 +1,6 @@
 import * as A from '@automerge/automerge';
 import type { DocKindName, DocSyncState, DocVersionView, ResourceRole } from '@tandem/contracts';
-import { DocOfKind, DocumentError, changeOptions, richtext } from '@tandem/documents';
+import { DocOfKind, DocumentError, changeOptions, richtext, splitChanges } from '@tandem/documents';
 import type { DocOutboxEntry } from './doc-storage';
 
 /** `synced`: joined and up to date with the server; `connecting`: (re)joining; `offline`: no sync for 3 s (edits keep working and wait in the outbox). */
@@ -127,6 +127,23 @@ export class DocHandle<K extends DocKindName> {
   }
 
   /**
+   * An edit made against an earlier state, `heads` (e.g. an editor that reconciles late): the
+   * change depends only on that version and merges with everything since like a concurrent edit.
+   * Returns the heads of the new change (to chain further edits on it).
+   */
+  changeAt(heads: string[], mutate: (draft: DocOfKind[K]) => void): string[] {
+    if (this.role === 'viewer' || this.role === 'commenter') throw new DocumentError('invalid-argument', `you are ${this.role} of ${this.docId}: you cannot edit it`);
+    const before = A.getHeads(this._doc).join();
+    const { newDoc, newHeads } = A.changeAt(this._doc, heads, changeOptions(this.deps.userId), mutate);
+    if (A.getHeads(newDoc).join() === before || !newHeads) return heads;
+    this._doc = newDoc;
+    this.buffer.push(A.getLastLocalChange(newDoc)!);
+    this.scheduleFlush();
+    this.emit('local');
+    return newHeads;
+  }
+
+  /**
    * Pastes `text` into a rich-text document at `at` as several changes of at most `maxBytes`
    * each (sent one after another, so a 5 MB paste never holds up the room); it stays contiguous
    * even if others type meanwhile.
@@ -177,9 +194,9 @@ export class DocHandle<K extends DocKindName> {
     if (A.hasHeads(this._doc, state.heads)) this.syncedHeads = state.heads;
   }
 
-  /** @internal Relayed changes: queued and applied together on the next tick. */
-  receive(changes: Uint8Array[]): void {
-    this.incoming.push(...changes);
+  /** @internal Relayed changes (concatenated): queued and applied together on the next tick. */
+  receive(changes: Uint8Array): void {
+    this.incoming.push(...splitChanges(changes));
     if (this.incomingScheduled) return;
     this.incomingScheduled = true;
     setTimeout(() => this.applyIncoming(), 0);

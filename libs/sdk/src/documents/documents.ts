@@ -1,6 +1,6 @@
 import * as A from '@automerge/automerge';
 import type { Ack, CommandAck, DocKindName, DocSyncState, DocsServerEvent, JoinAck, ResourceRole } from '@tandem/contracts';
-import { createDoc, DocOfKind } from '@tandem/documents';
+import { createDoc, DocOfKind, joinChanges } from '@tandem/documents';
 import { DocHandle } from './doc-handle';
 import { DocOutboxEntry, DocStorage, MemoryDocStorage } from './doc-storage';
 
@@ -9,7 +9,7 @@ export interface DocumentsTransport {
   connected(): boolean;
   join(docId: string, kind: DocKindName, heads: string[]): Promise<JoinAck>;
   leave(docId: string): void;
-  command(message: { type: 'doc.change'; commandId: string; docId: string; kind: DocKindName; changes: Uint8Array[] }): Promise<CommandAck>;
+  command(message: { type: 'doc.change'; commandId: string; docId: string; kind: DocKindName; changes: Uint8Array }): Promise<CommandAck>;
   docs<T>(message: Record<string, unknown>): Promise<Ack<T>>;
   userId(): Promise<string>;
   onStatus(listener: (s: 'connecting' | 'online' | 'offline') => void): void;
@@ -209,7 +209,7 @@ export class DocumentsApi {
     o.inFlight++;
     o.sentAt.set(entry.commandId, Date.now());
     const { handle } = o;
-    this.transport.command({ type: 'doc.change', commandId: entry.commandId, docId: handle.docId, kind: handle.kind, changes: entry.changes }).then(
+    this.transport.command({ type: 'doc.change', commandId: entry.commandId, docId: handle.docId, kind: handle.kind, changes: joinChanges(entry.changes) }).then(
       (ack) => {
         o.inFlight = Math.max(0, o.inFlight - 1);
         if (!ack.ok) {
@@ -227,8 +227,9 @@ export class DocumentsApi {
         if (o.inFlight === 0) this.flush(handle.docId);
       },
       () => {
-        // Timed out or disconnected: it stays in the outbox and goes again on the next join.
+        // Timed out or disconnected: it stays in the outbox and goes again (resend timer or next join).
         o.inFlight = Math.max(0, o.inFlight - 1);
+        if (o.inFlight === 0 && o.joined) this.flush(handle.docId);
       },
     );
   }

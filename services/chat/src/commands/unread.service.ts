@@ -28,8 +28,8 @@ export class UnreadService {
     }
     const lastReadSeq = Math.min(c.lastReadSeq, channel.seq);
     await this.store.setReadMarker(tenant, { channelId: c.channelId, userId: actor.userId, threadRootId: c.threadRootId, lastReadSeq });
-    const state = await this.state(tenant, channel, member, c.threadRootId);
-    return { type: 'tandem.chat.read.changed', data: { channel: refOf(channel), userId: actor.userId, ...state, threadRootId: c.threadRootId } };
+    const { unread, mentions } = await this.state(tenant, channel, member, c.threadRootId);
+    return { type: 'tandem.chat.read.changed', data: { channel: refOf(channel), userId: actor.userId, threadRootId: c.threadRootId, lastReadSeq, unread, mentions } };
   }
 
   /** A member's read state of a channel (`threadRootId` null) or of one of its threads. */

@@ -1,4 +1,4 @@
-import { ChatRequest, ChatResponses, TOPICS, TopicEvent, dmChannelId } from '@tandem/contracts';
+import { ChatRequest, ChatResponses, TOPICS, TopicEvent, dmChannelId, validateEvent } from '@tandem/contracts';
 import { Metrics, createLogger, loadConfig } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
@@ -45,9 +45,11 @@ export function command(tenant: string, type: Command['type'], data: Record<stri
 export function chatHarness(store: ChatStore = new FileChatStore(mkdtempSync(join(tmpdir(), 'tandem-chat-spec-')))) {
   const published: Published[] = [];
   const publisher = {
-    publish: async (_tenant: string, changes: readonly StoredChange[], userEvents: readonly UserEvent[] = []) => {
-      for (const c of changes) published.push({ type: c.event, data: c.data as Published['data'] });
-      for (const e of userEvents) published.push({ type: e.type, data: e.data as Published['data'] });
+    // Validates like the real bus does: an event the contract refuses fails the batch.
+    publish: async (tenant: string, changes: readonly StoredChange[], userEvents: readonly UserEvent[] = []) => {
+      const all = [...changes.map((c) => ({ type: c.event, data: c.data })), ...userEvents];
+      for (const e of all) validateEvent(TOPICS.chatEvents, { id: randomUUID(), source: '/chat', specversion: '1.0', time: new Date().toISOString(), tenant, ...e });
+      for (const e of all) published.push({ type: e.type, data: e.data as Published['data'] });
     },
   } as unknown as ChatPublisher;
   const metrics = new ChatMetrics(new Metrics('chat-spec'));
@@ -73,8 +75,8 @@ export function chatHarness(store: ChatStore = new FileChatStore(mkdtempSync(joi
     clock,
     published,
     tenant,
-    /** Applies commands as one consumed batch. */
-    run: (...commands: Command[]) => sut.apply(commands),
+    /** Applies commands as one consumed batch, validated (defaults filled in) as the bus does on consume. */
+    run: (...commands: Command[]) => sut.apply(commands.map((c) => validateEvent(TOPICS.chatCommands, c))),
     cmd: (type: Command['type'], data: Record<string, unknown>, userId = 'ann', role: Actor['workspaceRole'] = 'member') => command(tenant, type, data, userId, role),
     read: <R extends z.input<typeof ChatRequest>>(userId: string, request: R, role: Actor['workspaceRole'] = 'member') =>
       queries.handle(tenant, { userId, workspaceRole: role }, ChatRequest.parse(request) as Exclude<ChatRequest, { type: 'chat.unsubscribe' }>) as Promise<ChatResponses[R['type']]>,

@@ -1,7 +1,7 @@
 import { INestApplication, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ChatRequest, ChatResponses, TOPICS, TopicEvent, aggregateKey } from '@tandem/contracts';
-import { EVENT_BUS, EventBus, PlatformModule, loadConfig } from '@tandem/platform';
+import { EVENT_BUS, EventBus, PlatformModule, connectMongo, loadConfig } from '@tandem/platform';
 import { eventually, requireEnv, uniqueId } from '@tandem/platform/testing';
 import { mkdtempSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -24,7 +24,11 @@ export class PinnedClock extends ChatClock {
 
 /** The chat service on real Kafka and FerretDB, with a recorder of everything it publishes. */
 export async function startChat() {
-  const config = loadConfig({ KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'), MONGO_URL: requireEnv('MONGO_URL'), DATA_DIR: mkdtempSync(join(tmpdir(), 'tandem-chat-')), LOG_LEVEL: process.env.CHAT_TEST_LOG ?? 'silent', INTERNAL_TOKEN: TOKEN });
+  // A database of its own: on FerretDB every range query scans its collection, so earlier runs' data would slow this one.
+  const database = uniqueId('tandem_chat_it_');
+  const mongoUrl = new URL(requireEnv('MONGO_URL'));
+  mongoUrl.pathname = `/${database}`;
+  const config = loadConfig({ KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'), MONGO_URL: mongoUrl.toString(), DATA_DIR: mkdtempSync(join(tmpdir(), 'tandem-chat-')), LOG_LEVEL: process.env.CHAT_TEST_LOG ?? 'silent', INTERNAL_TOKEN: TOKEN });
   @Module({ imports: [PlatformModule.forRoot({ service: 'chat', config }), ChatModule.forRoot(config)] })
   class App {}
   const clock = new PinnedClock();
@@ -74,6 +78,9 @@ export async function startChat() {
     close: async () => {
       await recorder.close();
       await app.close();
+      const connection = await connectMongo(requireEnv('MONGO_URL'), database);
+      await connection.dropDatabase();
+      await connection.close();
     },
   };
 }

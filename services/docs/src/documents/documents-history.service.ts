@@ -52,7 +52,7 @@ export class DocumentsHistoryService {
       specversion: '1.0',
       time: new Date().toISOString(),
       tenant,
-      data: { docId, kind, commandId, userId, changes: [Buffer.from(change).toString('base64')] },
+      data: { docId, kind, commandId, userId, changes: Buffer.from(change).toString('base64') },
     };
     const traceparent = currentTraceparent();
     if (traceparent) event.traceparent = traceparent;

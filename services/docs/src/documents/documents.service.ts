@@ -1,7 +1,7 @@
 import * as A from '@automerge/automerge';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DocKindName, DocRejectionCode, DocSyncState, TOPICS, TopicEvent, aggregateKey } from '@tandem/contracts';
-import { INIT_ACTOR, initialChange, initialHash } from '@tandem/documents';
+import { INIT_ACTOR, initialChange, initialHash, splitChanges } from '@tandem/documents';
 import { CONFIG, Config, ConsumedRecordOf, EVENT_BUS, EventBus, LOGGER, Logger, PublishRecord, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
 import { DocumentCache, LiveDoc } from './document-cache';
@@ -191,8 +191,13 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
     if (kind !== live.kind) return { code: 'KIND_MISMATCH', message: `document ${live.docId} is a ${live.kind} document, not ${kind}; open it as ${live.kind}` };
     const out: Decoded = { commandId, hashes: [], changes: [] };
     const init = initialHash(live.kind);
-    for (const encoded of changes) {
-      const bytes = new Uint8Array(Buffer.from(encoded, 'base64'));
+    let split: Uint8Array[];
+    try {
+      split = splitChanges(new Uint8Array(Buffer.from(changes, 'base64')));
+    } catch (error) {
+      return { code: 'INVALID_CHANGE', message: `command ${commandId} does not hold concatenated Automerge changes (${(error as Error).message})` };
+    }
+    for (const bytes of split) {
       let meta: A.DecodedChange;
       try {
         meta = A.decodeChange(bytes);

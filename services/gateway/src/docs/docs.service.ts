@@ -42,7 +42,7 @@ export class GatewayDocsService {
       specversion: '1.0',
       time: new Date().toISOString(),
       tenant: principal.tenant,
-      data: { docId: command.docId, kind: command.kind, commandId: command.commandId, userId: principal.userId, changes: command.changes.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength).toString('base64')) },
+      data: { docId: command.docId, kind: command.kind, commandId: command.commandId, userId: principal.userId, changes: Buffer.from(command.changes.buffer, command.changes.byteOffset, command.changes.byteLength).toString('base64') },
     };
     const traceparent = currentTraceparent();
     if (traceparent) event.traceparent = traceparent;
