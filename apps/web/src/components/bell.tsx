@@ -21,7 +21,8 @@ export function Bell({ ws }: { ws: Workspace }) {
     };
   }, [open]);
   return (
-    <div class="bell" ref={root}>
+    // Escape is handled here too (synchronously): the document listener is only added after the popover renders.
+    <div class="bell" ref={root} onKeyDown={(e) => e.key === 'Escape' && setOpen(false)}>
       <button class="icon-button" aria-label={unread ? `Notifications, ${unread} unread` : 'Notifications'} aria-expanded={open} aria-controls="inbox" onClick={() => setOpen(!open)}>
         <Icon name="bell" size={20} />
         {unread > 0 && (
