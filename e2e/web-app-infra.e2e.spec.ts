@@ -1,6 +1,7 @@
 import { aggregateKey, encodeEvent, TOPICS } from '@tandem/contracts';
 import { signToken } from '@tandem/platform';
-import { requireEnv, uniqueId } from '@tandem/platform/testing';
+import { eventually, requireEnv, uniqueId } from '@tandem/platform/testing';
+import { TandemClient } from '@tandem/sdk';
 import { Kafka, Producer } from 'kafkajs';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
@@ -44,6 +45,25 @@ describe('the web app in Chromium on the real-infra stack', () => {
     gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...env, DOCS_URL: urls.docs!, PRESENCE_URL: urls.presence!, FILES_URL: urls.files!, STATS_URL: urls.stats!, NOTIFICATIONS_URL: urls.notifications! }, 120_000);
     producer = new Kafka({ clientId: 'partner-game-server', brokers: env.KAFKA_BROKERS!.split(','), logLevel: 0 }).producer({ idempotent: true });
     await producer.connect();
+    // Both Kafka consumers on the way must be live before a partner's event can show on a board —
+    // the stats service's, and the gateway's that pushes boards to sockets (a new consumer group
+    // starts at the newest offset once it is assigned, so earlier events would be skipped): produce
+    // probe events until a watcher of the probe match gets a board pushed.
+    const probeToken = await signToken(jwtSecret, { sub: 'probe', tenant, roles: ['member'] });
+    const probe = new TandemClient({ url: gateway.url, getToken: () => probeToken });
+    try {
+      await probe.ready();
+      const watch = await probe.stats.watchMatch('probe');
+      let pushed = false;
+      watch.onBoard(() => (pushed = true));
+      let seq = 0;
+      await eventually(async () => {
+        if (!pushed) await produce([{ type: 'tandem.stats.match.scheduled', data: { matchId: 'probe', seq: ++seq, at, title: 'Probe', teams: [] } }]);
+        expect(pushed).toBe(true);
+      }, 120_000, 1_000);
+    } finally {
+      probe.close();
+    }
   }, 600_000);
   afterAll(async () => {
     await producer?.disconnect();
@@ -120,5 +140,22 @@ describe('the web app in Chromium on the real-infra stack', () => {
     await ann.context.setOffline(false);
     await online(ann.page);
     await Promise.all([textIs(ann.page, '#value', '2', 60_000), textIs(bob.page, '#value', '2', 60_000)]);
+  });
+
+  it('lets both type in one rich-text document through Kafka and the docs service; each sees the other’s text and cursor', async () => {
+    const editor = (u: AppUser) => u.page.getByLabel('Document text');
+    const shows = (u: AppUser, v: string) => u.page.waitForFunction((t) => document.querySelector<HTMLTextAreaElement>('textarea.editor')?.value === t, v, { timeout: 60_000 });
+    await ann.page.goto(`${gateway.url}/#/text/plan`);
+    await bob.page.goto(`${gateway.url}/#/text/plan`);
+    await Promise.all([ann.page.locator('#doc-status[data-status="synced"]').waitFor({ timeout: 60_000 }), bob.page.locator('#doc-status[data-status="synced"]').waitFor({ timeout: 60_000 })]);
+    await editor(ann).click();
+    await ann.page.keyboard.type('Q3 plan');
+    await shows(bob, 'Q3 plan');
+    await editor(bob).click();
+    await bob.page.keyboard.press('End');
+    await bob.page.keyboard.type(': ship it');
+    await Promise.all([shows(ann, 'Q3 plan: ship it'), shows(bob, 'Q3 plan: ship it')]);
+    await ann.page.locator('.remote-cursor[data-user="bob"] .caret-name', { hasText: 'Bob Ray' }).waitFor({ timeout: 30_000 });
+    await ann.page.locator('#doc-status', { hasText: /^Saved$/ }).waitFor({ timeout: 60_000 }); // durable in the docs service's store
   });
 });

@@ -7,7 +7,7 @@ import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { launchBrowser } from './support/browser';
 import { RunningProcess, startProcess, stopAll } from './support/processes';
-import { AppUser, devSignIn, imageLoaded, online, PHONE, shot, textIs } from './support/web-app';
+import { AppUser, devSignIn, EMBEDDED, imageLoaded, online, PHONE, shot, textIs } from './support/web-app';
 
 /**
  * The web app of `npm start` (embedded mode) in Chromium, with two and three isolated browser
@@ -26,7 +26,7 @@ describe('the web app in Chromium (npm start)', () => {
   const at = '2026-05-01T10:00:00.000Z';
 
   beforeAll(async () => {
-    [browser, server] = await Promise.all([launchBrowser(), startProcess('standalone', 'apps/standalone/src/main.ts', { DATA_DIR: dataDir })]);
+    [browser, server] = await Promise.all([launchBrowser(), startProcess('standalone', 'apps/standalone/src/main.ts', { ...EMBEDDED, DATA_DIR: dataDir })]);
     // A game server feeding stats: the SDK in Node, as a partner's backend would use it.
     const session = await sdkSignIn(server.url, 'Game Server');
     app = server.url.replace('127.0.0.1', 'localhost');

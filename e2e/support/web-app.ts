@@ -5,6 +5,13 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 /** Where the browser tests leave a screenshot of each main screen (git-ignored; kept as CI artifacts). */
 export const SCREENSHOTS = join(__dirname, '..', 'artifacts', 'screenshots');
 
+/**
+ * Environment that keeps a standalone process (`npm start`) on its embedded adapters even when the
+ * test run has real servers in its environment (npm test's e2e stage does): otherwise it would use
+ * them, and its `local` tenant would carry documents and stats over from earlier runs.
+ */
+export const EMBEDDED = { KAFKA_BROKERS: '', MONGO_URL: '', REDIS_URL: '', S3_ENDPOINT: '' };
+
 export const LAPTOP = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
 
@@ -52,9 +59,14 @@ export async function online(page: Page, timeout = 30_000): Promise<void> {
   await page.locator('#connection[data-state="online"]').waitFor({ timeout });
 }
 
-/** Waits until `selector`'s text is exactly `text`. */
+/** Waits until `selector`'s text is exactly `text`; on timeout the error says what it showed instead. */
 export async function textIs(page: Page, selector: string, text: string, timeout = 30_000): Promise<void> {
-  await page.waitForFunction(([s, t]) => document.querySelector(s!)?.textContent?.trim() === t, [selector, text] as const, { timeout });
+  try {
+    await page.waitForFunction(([s, t]) => document.querySelector(s!)?.textContent?.trim() === t, [selector, text] as const, { timeout });
+  } catch (error) {
+    const shown = await page.evaluate((s) => document.querySelector(s)?.textContent?.trim() ?? null, selector).catch(() => null);
+    throw new Error(`${selector}: expected ${JSON.stringify(text)}, the page shows ${JSON.stringify(shown)} (${(error as Error).message.split('\n')[0]})`);
+  }
 }
 
 /** Waits until the image in `selector` has loaded real pixels (a preview served and decoded). */

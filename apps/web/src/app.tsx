@@ -4,6 +4,7 @@ import { Sidebar } from './components/sidebar';
 import { OfflineBanner, Topbar } from './components/topbar';
 import { useLive, useRoute } from './lib/hooks';
 import type { Workspace } from './lib/workspace';
+import { ChatScreen } from './screens/chat-screen';
 import { DocScreen } from './screens/doc-screen';
 import { KanbanScreen } from './screens/kanban-screen';
 import { TextScreen } from './screens/text-screen';
@@ -64,6 +65,10 @@ export function App({ ws, onSignOut }: { ws: Workspace; onSignOut: () => void })
       screen = <Screen ws={ws} docId={entry.id} title={entry.title} key={entry.id} />;
       break;
     }
+    case 'chat':
+      title = `# ${ws.channels.find((c) => c.channelId === id)?.name ?? id}`;
+      screen = <ChatScreen ws={ws} channelId={id!} thread={route[2]} key={id} />;
+      break;
     case 'inbox':
       title = 'Notifications';
       screen = (

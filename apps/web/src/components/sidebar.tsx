@@ -7,6 +7,7 @@ import { Icon } from './icons';
 /** The workspace sidebar: documents with unread badges, stats, and people with presence dots. */
 export function Sidebar({ ws, route, onNavigate }: { ws: Workspace; route: string[]; onNavigate: () => void }) {
   const [adding, setAdding] = useState(false);
+  const [addingChannel, setAddingChannel] = useState(false);
   const active = route.join('/');
   const item = (to: string[], icon: string, label: string, extra?: preact.ComponentChildren) => (
     <li>
@@ -31,6 +32,56 @@ export function Sidebar({ ws, route, onNavigate }: { ws: Workspace; route: strin
           <small>{ws.session.tenant}</small>
         </div>
       </div>
+      <section aria-labelledby="nav-channels">
+        <h2 id="nav-channels">
+          Channels
+          <button class="icon-button ghost" aria-label="New channel" title="New channel" onClick={() => setAddingChannel(!addingChannel)}>
+            <Icon name="plus" size={16} />
+          </button>
+        </h2>
+        {addingChannel && (
+          <form
+            class="new-doc"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const input = (e.currentTarget as HTMLFormElement).elements.namedItem('channel-name') as HTMLInputElement;
+              const name = input.value.trim();
+              const id = name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-|-$/g, '');
+              if (!id) return;
+              setAddingChannel(false);
+              onNavigate();
+              // Acknowledged means stored in Kafka; the chat service creates it a moment later: open it once listed.
+              ws.client.chat.createChannel(id, { kind: 'public', name }).acked.then(
+                async () => {
+                  for (let i = 0; i < 50 && !ws.channels.some((c) => c.channelId === id); i++) {
+                    await ws.refreshChannels();
+                    if (!ws.channels.some((c) => c.channelId === id)) await new Promise((r) => setTimeout(r, 200));
+                  }
+                  go('chat', id);
+                },
+                (err: Error) => ws.toast('Channel not created', err.message),
+              );
+            }}
+          >
+            <input name="channel-name" aria-label="Channel name" placeholder="e.g. general" maxLength={80} autoFocus onKeyDown={(e) => e.key === 'Escape' && setAddingChannel(false)} />
+          </form>
+        )}
+        <ul>
+          {ws.channels
+            .filter((c) => c.kind !== 'dm')
+            .map((c) => item(['chat', c.channelId], 'hash', c.name, c.unread > 0 && <span class="badge" data-unread-channel={c.channelId} aria-label={`${c.unread} unread`}>{c.unread}</span>))}
+        </ul>
+        {ws.channels.some((c) => c.kind === 'dm') && (
+          <>
+            <h2>Direct messages</h2>
+            <ul>
+              {ws.channels
+                .filter((c) => c.kind === 'dm')
+                .map((c) => item(['chat', c.channelId], 'user', (c.memberIds ?? []).filter((m) => m !== ws.session.userId).join(', ') || c.name, c.unread > 0 && <span class="badge" aria-label={`${c.unread} unread`}>{c.unread}</span>))}
+            </ul>
+          </>
+        )}
+      </section>
       <section aria-labelledby="nav-docs">
         <h2 id="nav-docs">
           Documents

@@ -1,4 +1,4 @@
-import type { Notification, UserPresence } from '@tandem/contracts';
+import type { ChatChannelListItem, Notification, UserPresence } from '@tandem/contracts';
 import { LocalStorageOutboxStorage, SessionIdentity, TandemClient } from '@tandem/sdk';
 
 /** What the sidebar lists: kinds grow as the SDK gets their APIs. */
@@ -38,6 +38,9 @@ export class Workspace {
   docs: DocEntry[];
   readonly people = new Map<string, UserPresence>();
   inbox: Notification[] = [];
+  /** The user's channels and DMs with their unread counts. */
+  channels: ChatChannelListItem[] = [];
+  private channelTimer?: ReturnType<typeof setInterval>;
   toasts: Toast[] = [];
   private readonly listeners = new Set<() => void>();
   private toastId = 0;
@@ -61,8 +64,10 @@ export class Workspace {
       if (n.link.kind === 'doc') this.addDoc(n.link.docId);
       if (n.actorId) void this.meet([n.actorId]);
       this.toast(n.title, n.body, linkOf(n));
+      if (n.link.kind === 'chat') void this.refreshChannels();
     });
     this.client.notifications.onUnreadChange(() => this.changed());
+    this.client.chat.onRead(() => void this.refreshChannels());
     this.client.onStateChange(() => this.changed());
   }
 
@@ -72,6 +77,15 @@ export class Workspace {
     const page = await this.client.notifications.list({ limit: 50 });
     const seen = new Set(this.inbox.map((n) => n.notificationId));
     this.inbox = [...this.inbox, ...page.notifications.filter((n) => !seen.has(n.notificationId))].sort((a, b) => b.seq - a.seq);
+    this.changed();
+    await this.refreshChannels();
+    // Channels not open on this screen push nothing: their unread counts are read every few seconds.
+    this.channelTimer = setInterval(() => document.visibilityState === 'visible' && void this.refreshChannels(), 5_000);
+  }
+
+  async refreshChannels(): Promise<void> {
+    if (this.client.state !== 'online') return;
+    this.channels = await this.client.chat.channels().catch(() => this.channels);
     this.changed();
   }
 
@@ -89,6 +103,13 @@ export class Workspace {
     localStorage.setItem(this.docsKey, JSON.stringify(this.docs));
     this.changed();
     return entry;
+  }
+
+  /** Corrects the kind of a listed document (one shared with you opens as a counter until you say). */
+  setKind(id: string, kind: DocKind): void {
+    this.docs = this.docs.map((d) => (d.id === id ? { ...d, kind } : d));
+    localStorage.setItem(this.docsKey, JSON.stringify(this.docs));
+    this.changed();
   }
 
   /** Follows users' presence (people met in rosters, inbox actors, share dialogs). */
@@ -133,6 +154,7 @@ export class Workspace {
   }
 
   close(): void {
+    clearInterval(this.channelTimer);
     this.client.close();
   }
 
@@ -159,6 +181,6 @@ export function linkOf(n: Notification): string | undefined {
     case 'player':
       return `#/player/${encodeURIComponent(n.link.playerId)}`;
     case 'chat':
-      return undefined;
+      return `#/chat/${encodeURIComponent(n.link.channelId)}${n.link.threadRootId ? `/${encodeURIComponent(n.link.threadRootId)}` : ''}`;
   }
 }

@@ -99,6 +99,13 @@ export function DocScreen({ ws, docId }: { ws: Workspace; docId: string }) {
               +1
             </button>
           </div>
+          {entry.kind === 'counter' && !ws.docs.some((d) => d.id === docId && d.title !== docId) && (
+            <p class="muted small">
+              Shared with you as something else? Open it as a <a href={`#/text/${encodeURIComponent(docId)}`} onClick={() => ws.setKind(docId, 'richtext')}>document</a>, a{' '}
+              <a href={`#/kanban/${encodeURIComponent(docId)}`} onClick={() => ws.setKind(docId, 'kanban')}>kanban board</a> or a{' '}
+              <a href={`#/canvas/${encodeURIComponent(docId)}`} onClick={() => ws.setKind(docId, 'whiteboard')}>whiteboard</a>.
+            </p>
+          )}
           <p class="muted small" id="pending">
             {handle ? (handle.pending ? `${handle.pending} of your clicks on the way…` : 'All your clicks are saved') : 'Opening…'}
           </p>

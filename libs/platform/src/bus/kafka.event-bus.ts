@@ -155,7 +155,17 @@ export class KafkaEventBus implements EventBus {
           else this.options.logger.error({ err: decoded.invalid.error, topic, offset: message.offset }, 'skipped an invalid record');
         }
         if (!isRunning() || isStale()) return;
-        if (records.length > 0) await options.handleBatch({ topic, partition: batch.partition, records });
+        if (records.length > 0) {
+          // Heartbeats go out only when asked for: a batch handled for longer than the session
+          // timeout (30 s) would get the member evicted, its commit refused, and the same batch
+          // redelivered, again and again. So keep beating while the handler runs.
+          const beating = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
+          try {
+            await options.handleBatch({ topic, partition: batch.partition, records });
+          } finally {
+            clearInterval(beating);
+          }
+        }
         const last = batch.messages[batch.messages.length - 1];
         if (!last) return;
         resolveOffset(last.offset);
