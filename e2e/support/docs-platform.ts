@@ -34,17 +34,12 @@ export class DocsPlatform {
     this.gateways = await Promise.all([startProcess('gateway-1', 'services/gateway/src/main.ts', gatewayEnv), startProcess('gateway-2', 'services/gateway/src/main.ts', gatewayEnv)]);
   }
 
-  /** Kills the docs service (SIGKILL) and starts it again on the same port range's new port; gateways are pointed nowhere new (they read DOCS_URL once), so this restarts them too. */
-  async restartDocs(extraDocsEnv: Record<string, string> = {}): Promise<void> {
-    await this.docs.kill();
-    this.docs = await startProcess('docs (restarted)', 'services/docs/src/main.ts', { ...this.env, ...extraDocsEnv });
-  }
 
-  async client(tenant: string, userId: string, options: { gateway?: number; storage?: DocStorage } = {}): Promise<TandemClient> {
+  async client(tenant: string, userId: string, options: { gateway?: number; storage?: DocStorage; url?: string; wait?: boolean } = {}): Promise<TandemClient> {
     const token = await signToken(this.jwtSecret, { sub: userId, tenant });
-    const client = new TandemClient({ url: this.gateways[(options.gateway ?? 0) % this.gateways.length].url, getToken: () => token, documents: options.storage });
+    const client = new TandemClient({ url: options.url ?? this.gateways[(options.gateway ?? 0) % this.gateways.length].url, getToken: () => token, documents: options.storage });
     this.clients.push(client);
-    await client.ready();
+    if (options.wait !== false) await client.ready();
     return client;
   }
 
@@ -52,6 +47,14 @@ export class DocsPlatform {
   async freshCopy<K extends DocKindName>(tenant: string, docId: string, kind: K, userId = 'fresh-reader'): Promise<DocHandle<K>> {
     const client = await this.client(tenant, userId, { gateway: 1 });
     return client.documents.open(docId, kind);
+  }
+
+  /** SIGKILLs the docs service (no shutdown hooks, no commits) and starts it again on the same port. */
+  async crashAndRestartDocs(downMs = 500): Promise<void> {
+    const port = Number(new URL(this.docs.url).port);
+    await this.docs.kill();
+    await new Promise((r) => setTimeout(r, downMs));
+    this.docs = await startProcess('docs (restarted)', 'services/docs/src/main.ts', this.env, 60_000, port);
   }
 
   closeClients(): void {

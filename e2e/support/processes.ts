@@ -39,8 +39,9 @@ export async function stopAll(): Promise<void> {
  * Starts a Tandem entry point (`services/<name>/src/main.ts` or `apps/standalone/src/main.ts`) as its
  * own Node process on a free port and waits until `/readyz` answers 200.
  */
-export async function startProcess(name: string, entry: string, env: Record<string, string>, timeoutMs = 60_000): Promise<RunningProcess> {
-  const port = await freePort();
+export async function startProcess(name: string, entry: string, env: Record<string, string>, timeoutMs = 60_000, fixedPort?: number): Promise<RunningProcess> {
+  // A fixed port lets a restarted process be found where the others expect it (e.g. DOCS_URL).
+  const port = fixedPort ?? (await freePort());
   const child = spawn(process.execPath, ['-r', join(root, 'scripts/register.js'), join(root, entry)], {
     cwd: root,
     env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },

@@ -1,5 +1,5 @@
 import type { Notification } from '@tandem/contracts';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { linkOf, Workspace } from '../lib/workspace';
 import { Avatar } from './avatar';
 import { Icon } from './icons';
@@ -9,7 +9,9 @@ export function Bell({ ws }: { ws: Workspace }) {
   const [open, setOpen] = useState(false);
   const root = useRef<HTMLDivElement>(null);
   const unread = ws.client.notifications.unread;
-  useEffect(() => {
+  // A layout effect: the Escape and outside-click handlers are in place as soon as the panel is in
+  // the DOM (a plain effect runs after paint, so a quick Escape on a busy machine was missed).
+  useLayoutEffect(() => {
     if (!open) return;
     const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
     const onClick = (e: MouseEvent) => !root.current?.contains(e.target as Node) && setOpen(false);

@@ -80,6 +80,22 @@ export const DocsEventSchemas = {
       changes: z.number().int().min(0),
     })
     .strict(),
+  /**
+   * Users were newly assigned to a kanban card by a merged batch (the board's assignees after it
+   * minus before), attributed to the user whose command made the change. `seq` is the stored batch
+   * that did it, so assigning the same user again after an unassignment is a new event. Read by the
+   * notifications service (the assignees who can read the board are told).
+   */
+  'tandem.docs.card.assigned': z
+    .object({
+      docId: Id,
+      cardId: Id,
+      title: z.string().max(300),
+      assigneeIds: z.array(Id).min(1),
+      byUserId: Id,
+      seq: z.number().int().min(1),
+    })
+    .strict(),
   /** A client command's changes were refused; nothing of it was stored. */
   'tandem.docs.doc.rejected': z
     .object({ docId: Id, commandId: CommandId, userId: Id, code: DocRejectionCode, message: z.string().max(500) })

@@ -1,6 +1,6 @@
 import * as A from '@automerge/automerge';
 import { TOPICS, aggregateKey } from '@tandem/contracts';
-import { createDoc, joinChanges, richtext } from '@tandem/documents';
+import { KanbanDoc, createDoc, joinChanges, kanban, richtext } from '@tandem/documents';
 import { LocalObjectStore, MemoryEventBus, Metrics, createLogger, loadConfig } from '@tandem/platform';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -145,4 +145,51 @@ describe(DocumentsService.name, () => {
     const state = await sut.sync('t1', 'doc-0', 'richtext', [], 'gap');
     expect(A.loadIncremental(createDoc('richtext'), state.changes).text.startsWith('0 ')).toBe(true);
   }, 30_000);
+
+  describe('kanban card assignments', () => {
+    const by = (userId: string, c: ChangeCommand): ChangeCommand => ({ ...c, event: { ...c.event, data: { ...c.event.data, userId } } });
+    const edit = (doc: A.Doc<KanbanDoc>, fn: (d: KanbanDoc) => void) => {
+      const next = A.change(doc, fn);
+      return { doc: next, change: A.getLastLocalChange(next)! };
+    };
+
+    it('announces the new assignees of a card, attributed to whoever assigned them, once', async () => {
+      const { sut, events } = setup();
+      let doc = createDoc('kanban');
+      let step = edit(doc, (d) => {
+        const col = kanban.addColumn(d, 'To do', { id: 'todo' });
+        kanban.addCard(d, col, { id: 'c1', title: 'Ship it', assignees: ['ann'] });
+      });
+      doc = step.doc;
+      await sut.applyCommands([by('ann', command('t1', 'b', [step.change], 'kanban'))]);
+      step = edit(doc, (d) => kanban.editCard(d, 'c1', { addAssignees: ['bob', 'cid'] }));
+      const assign = by('ann', command('t1', 'b', [step.change], 'kanban'));
+      await sut.applyCommands([assign]);
+      await sut.applyCommands([assign]); // redelivered: nothing new
+      await until(() => events.filter((e) => e.type === 'tandem.docs.doc.merged').length >= 3);
+      expect(events.filter((e) => e.type === 'tandem.docs.card.assigned').map((e) => e.data)).toEqual([
+        { docId: 'b', cardId: 'c1', title: 'Ship it', assigneeIds: ['ann'], byUserId: 'ann', seq: 1 },
+        { docId: 'b', cardId: 'c1', title: 'Ship it', assigneeIds: ['bob', 'cid'], byUserId: 'ann', seq: 2 },
+      ]);
+    });
+
+    it('attributes each assignment of a batch merged from several users to its own author', async () => {
+      const { sut, events } = setup();
+      const base = edit(createDoc('kanban'), (d) => {
+        kanban.addColumn(d, 'To do', { id: 'todo' });
+        kanban.addCard(d, 'todo', { id: 'c1', title: 'One' });
+        kanban.addCard(d, 'todo', { id: 'c2', title: 'Two' });
+      });
+      await sut.applyCommands([by('ann', command('t1', 'b2', [base.change], 'kanban'))]);
+      const annCopy = edit(A.clone(base.doc), (d) => kanban.editCard(d, 'c1', { addAssignees: ['bob'] }));
+      const bobCopy = edit(A.clone(base.doc), (d) => kanban.editCard(d, 'c2', { addAssignees: ['bob', 'dee'] }));
+      const rename = edit(A.clone(base.doc), (d) => kanban.editCard(d, 'c1', { title: 'One!' }));
+      await sut.applyCommands([by('ann', command('t1', 'b2', [annCopy.change], 'kanban')), by('bob', command('t1', 'b2', [bobCopy.change], 'kanban')), by('cid', command('t1', 'b2', [rename.change], 'kanban'))]);
+      await until(() => events.filter((e) => e.type === 'tandem.docs.doc.merged').length >= 2);
+      expect(events.filter((e) => e.type === 'tandem.docs.card.assigned' && e.data.seq === 2).map((e) => [e.data.cardId, e.data.assigneeIds, e.data.byUserId])).toEqual([
+        ['c1', ['bob'], 'ann'],
+        ['c2', ['bob', 'dee'], 'bob'],
+      ]);
+    });
+  });
 });

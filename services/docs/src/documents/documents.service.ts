@@ -4,6 +4,7 @@ import { DocKindName, DocRejectionCode, DocSyncState, TOPICS, TopicEvent, aggreg
 import { INIT_ACTOR, initialChange, initialHash, splitChanges } from '@tandem/documents';
 import { CONFIG, Config, ConsumedRecordOf, EVENT_BUS, EventBus, LOGGER, Logger, PublishRecord, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
+import { CardAssignment, assigneesOf, assignmentsOfBatch } from './card-assignments';
 import { DocumentCache, LiveDoc } from './document-cache';
 import { DocumentLoader, concat } from './document-loader';
 import { DocumentsMetrics } from './documents.metrics';
@@ -17,6 +18,7 @@ const MAX_WAITING = 10_000;
 
 interface Decoded {
   commandId: string;
+  userId: string;
   hashes: string[];
   changes: Array<{ hash: string; bytes: Uint8Array }>;
 }
@@ -140,12 +142,16 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
     const fresh = new Map<string, Uint8Array>();
     for (const d of accepted) for (const ch of d.changes) if (!fresh.has(ch.hash) && !A.hasHeads(live.doc, [ch.hash])) fresh.set(ch.hash, ch.bytes);
     const stored: Array<[string, Uint8Array]> = [];
+    let assignments: CardAssignment[] = [];
     if (fresh.size > 0) {
+      // Kanban boards announce new card assignees (notifications tell the assignees).
+      const before = live.kind === 'kanban' ? { heads: A.getHeads(live.doc), assignees: assigneesOf(live.doc) } : null;
       const started = performance.now();
       const [doc] = A.applyChanges(live.doc, [...fresh.values()]);
       live.doc = doc;
       this.metrics.platform.crdtMergeSeconds.observe((performance.now() - started) / 1000);
       this.metrics.platform.crdtMergeBatchSize.observe(fresh.size);
+      if (before) assignments = assignmentsOfBatch(before.heads, before.assignees, live.doc, groupsByUser(accepted, fresh));
       // Changes whose dependencies are still missing stay queued inside Automerge; store the rest.
       const candidates = new Map([...live.waiting.values()].map((w) => [w.hash, w.bytes] as const));
       for (const [hash, bytes] of fresh) candidates.set(hash, bytes);
@@ -183,13 +189,14 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
     if (durable.length > 0 || accepted.length > 0) {
       events.push(this.event(live, 'tandem.docs.doc.merged', { docId: live.docId, kind: live.kind, seq: live.seq, heads: A.getHeads(live.doc), commandIds: durable, changes: fresh.size }));
     }
+    for (const a of assignments) events.push(this.event(live, 'tandem.docs.card.assigned', { docId: live.docId, seq: live.seq, ...a, title: a.title.slice(0, 300) }));
     return events;
   }
 
   private decode(live: LiveDoc, c: ChangeCommand): Decoded | { code: DocRejectionCode; message: string } {
     const { commandId, kind, changes } = c.event.data;
     if (kind !== live.kind) return { code: 'KIND_MISMATCH', message: `document ${live.docId} is a ${live.kind} document, not ${kind}; open it as ${live.kind}` };
-    const out: Decoded = { commandId, hashes: [], changes: [] };
+    const out: Decoded = { commandId, userId: c.event.data.userId, hashes: [], changes: [] };
     const init = initialHash(live.kind);
     let split: Uint8Array[];
     try {
@@ -240,9 +247,23 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
     this.metrics.memoryBytes.set(this.cache.estimatedBytes);
   }
 
-  private event<E extends 'tandem.docs.doc.merged' | 'tandem.docs.doc.rejected'>(live: LiveDoc, type: E, data: Extract<TopicEvent<typeof TOPICS.docsEvents>, { type: E }>['data']): DocsEvent {
+  private event<E extends 'tandem.docs.doc.merged' | 'tandem.docs.doc.rejected' | 'tandem.docs.card.assigned'>(live: LiveDoc, type: E, data: Extract<TopicEvent<typeof TOPICS.docsEvents>, { type: E }>['data']): DocsEvent {
     const event = { id: randomUUID(), type, source: `/${this.service}`, specversion: '1.0' as const, time: new Date().toISOString(), tenant: live.tenant, traceparent: currentTraceparent(), data } as TopicEvent<typeof TOPICS.docsEvents>;
     if (!event.traceparent) delete event.traceparent;
     return { key: aggregateKey(live.tenant, live.docId), event };
   }
+}
+
+/** The batch's new changes grouped by the user whose command carried them, in batch order. */
+function groupsByUser(accepted: Decoded[], fresh: Map<string, Uint8Array>): Array<{ userId: string; changes: Uint8Array[] }> {
+  const groups: Array<{ userId: string; changes: Uint8Array[] }> = [];
+  const taken = new Set<string>();
+  for (const d of accepted) {
+    const changes = d.changes.filter((ch) => fresh.has(ch.hash) && !taken.has(ch.hash)).map((ch) => (taken.add(ch.hash), ch.bytes));
+    if (changes.length === 0) continue;
+    const last = groups.at(-1);
+    if (last?.userId === d.userId) last.changes.push(...changes);
+    else groups.push({ userId: d.userId, changes });
+  }
+  return groups;
 }

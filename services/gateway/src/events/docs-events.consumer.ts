@@ -37,6 +37,8 @@ export class DocsEventsConsumer implements OnApplicationBootstrap, OnApplication
             case 'tandem.docs.doc.rejected':
               this.rooms.emit(room, { type: (type = 'doc.rejected'), ...event.data });
               break;
+            case 'tandem.docs.card.assigned':
+              continue; // for the notifications service; the room sees the change itself in doc.merged
           }
           this.metrics.messagesOut.inc({ type });
           this.metrics.fanoutLatency.observe({ type }, (Date.now() - Date.parse(event.time)) / 1000);
