@@ -45,21 +45,14 @@ describe('the web app in Chromium on the real-infra stack', () => {
     gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...env, DOCS_URL: urls.docs!, PRESENCE_URL: urls.presence!, FILES_URL: urls.files!, STATS_URL: urls.stats!, NOTIFICATIONS_URL: urls.notifications! }, 120_000);
     producer = new Kafka({ clientId: 'partner-game-server', brokers: env.KAFKA_BROKERS!.split(','), logLevel: 0 }).producer({ idempotent: true });
     await producer.connect();
-    // Both Kafka consumers on the way must be live before a partner's event can show on a board —
-    // the stats service's, and the gateway's that pushes boards to sockets (a new consumer group
-    // starts at the newest offset once it is assigned, so earlier events would be skipped): produce
-    // probe events until a watcher of the probe match gets a board pushed.
+    // The stats service must be consuming (its group joined, the topic known) before a partner's
+    // event can show on a board: produce a probe match and wait until the service has its board.
     const probeToken = await signToken(jwtSecret, { sub: 'probe', tenant, roles: ['member'] });
     const probe = new TandemClient({ url: gateway.url, getToken: () => probeToken });
     try {
-      await probe.ready();
-      const watch = await probe.stats.watchMatch('probe');
-      let pushed = false;
-      watch.onBoard(() => (pushed = true));
-      let seq = 0;
       await eventually(async () => {
-        if (!pushed) await produce([{ type: 'tandem.stats.match.scheduled', data: { matchId: 'probe', seq: ++seq, at, title: 'Probe', teams: [] } }]);
-        expect(pushed).toBe(true);
+        await produce([{ type: 'tandem.stats.match.scheduled', data: { matchId: 'probe', seq: 1, at, title: 'Probe', teams: [] } }]);
+        expect(await probe.stats.board('probe')).toMatchObject({ matchId: 'probe' });
       }, 120_000, 1_000);
     } finally {
       probe.close();
