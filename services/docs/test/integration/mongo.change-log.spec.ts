@@ -1,26 +1,5 @@
-import { connectMongo } from '@tandem/platform';
-import { requireEnv, uniqueId } from '@tandem/platform/testing';
-import type { Connection } from 'mongoose';
+import { mongoStoreSetup } from '@tandem/platform/testing';
 import { runChangeLogContract } from '../../src/documents/store/change-log.contract';
 import { MongoChangeLogStore } from '../../src/documents/store/mongo.change-log';
 
-runChangeLogContract('MongoDB-compatible server', async () => {
-  const url = requireEnv('MONGO_URL');
-  const db = uniqueId('tandem_doclog_test_');
-  const connections: Connection[] = [];
-  const open = async () => {
-    const connection = await connectMongo(url, db);
-    connections.push(connection);
-    const store = new MongoChangeLogStore(connection);
-    await store.init();
-    return store;
-  };
-  return {
-    store: await open(),
-    reopen: open,
-    teardown: async () => {
-      await connections[0]?.dropDatabase().catch(() => undefined);
-      await Promise.all(connections.map((c) => c.close()));
-    },
-  };
-});
+runChangeLogContract('MongoDB-compatible server', () => mongoStoreSetup('tandem_doclog_test_', (connection) => new MongoChangeLogStore(connection)));

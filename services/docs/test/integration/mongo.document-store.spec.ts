@@ -1,26 +1,5 @@
-import { connectMongo } from '@tandem/platform';
-import { requireEnv, uniqueId } from '@tandem/platform/testing';
-import type { Connection } from 'mongoose';
+import { mongoStoreSetup } from '@tandem/platform/testing';
 import { runDocumentStoreContract } from '../../src/store/document-store.contract';
 import { MongoDocumentStore } from '../../src/store/mongo.document-store';
 
-runDocumentStoreContract('MongoDB-compatible server', async () => {
-  const url = requireEnv('MONGO_URL');
-  const db = uniqueId('tandem_docs_test_');
-  const connections: Connection[] = [];
-  const open = async () => {
-    const connection = await connectMongo(url, db);
-    connections.push(connection);
-    const store = new MongoDocumentStore(connection);
-    await store.init();
-    return store;
-  };
-  return {
-    store: await open(),
-    reopen: open,
-    teardown: async () => {
-      await connections[0]?.dropDatabase().catch(() => undefined);
-      await Promise.all(connections.map((c) => c.close()));
-    },
-  };
-});
+runDocumentStoreContract('MongoDB-compatible server', () => mongoStoreSetup('tandem_docs_test_', (connection) => new MongoDocumentStore(connection)));
