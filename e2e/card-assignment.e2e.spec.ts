@@ -52,7 +52,7 @@ describe('kanban card assignment notifications', () => {
     const board = await ann.client.documents.open('roadmap', 'kanban');
     let cardId = '';
     board.change((d) => {
-      const todo = kanban.addColumn(d, 'To do');
+      const todo = kanban.addColumn(d, 'Backlog');
       cardId = kanban.addCard(d, todo, { title: 'Launch plan', assignees: ['ann'] });
     });
     await board.whenDurable();

@@ -157,7 +157,7 @@ describe(DocumentsService.name, () => {
       const { sut, events } = setup();
       let doc = createDoc('kanban');
       let step = edit(doc, (d) => {
-        const col = kanban.addColumn(d, 'To do', { id: 'todo' });
+        const col = kanban.addColumn(d, 'Backlog', { id: 'todo' });
         kanban.addCard(d, col, { id: 'c1', title: 'Ship it', assignees: ['ann'] });
       });
       doc = step.doc;
@@ -176,7 +176,7 @@ describe(DocumentsService.name, () => {
     it('attributes each assignment of a batch merged from several users to its own author', async () => {
       const { sut, events } = setup();
       const base = edit(createDoc('kanban'), (d) => {
-        kanban.addColumn(d, 'To do', { id: 'todo' });
+        kanban.addColumn(d, 'Backlog', { id: 'todo' });
         kanban.addCard(d, 'todo', { id: 'c1', title: 'One' });
         kanban.addCard(d, 'todo', { id: 'c2', title: 'Two' });
       });
