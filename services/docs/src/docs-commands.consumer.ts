@@ -48,7 +48,12 @@ export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicati
         continue;
       }
       // The first writer of a document becomes its owner.
-      const creators = new Map((run as Array<Increment | ChangeCommand>).map((r) => [`${r.event.tenant}/${r.event.data.docId}`, r] as const));
+      // (The first record per document in the batch, not the last a Map built from all would keep.)
+      const creators = new Map<string, Increment | ChangeCommand>();
+      for (const r of run as Array<Increment | ChangeCommand>) {
+        const key = `${r.event.tenant}/${r.event.data.docId}`;
+        if (!creators.has(key)) creators.set(key, r);
+      }
       for (const r of creators.values()) await this.acls.ensureCreated(r.event.tenant, r.event.data.docId, r.event.data.userId);
       if (kind === 'counter') await this.counters.applyCommands(run as Increment[]);
       else await this.documents.applyCommands(run as ChangeCommand[]);
