@@ -17,6 +17,8 @@ export interface BenchTarget {
   processes: RunningProcess[];
   /** Real servers only: stops the docs service (SIGTERM) and starts it again on the same port, memory empty. */
   restartDocs?(): Promise<void>;
+  /** Real servers only: starts one more gateway on the same servers (needs REDIS_URL to relay across gateways); its URL. */
+  addGateway?(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -52,6 +54,11 @@ export async function startTarget(env: Record<string, string>, log: (msg: string
       gatewayUrl: gateway.url,
       jwtSecret,
       processes,
+      addGateway: async () => {
+        const another = await startProcess(`gateway-${processes.length}`, 'services/gateway/src/main.ts', { ...common, DOCS_URL: docs.url });
+        processes.push(another);
+        return another.url;
+      },
       restartDocs: async () => {
         await docs.stop();
         docs = await startProcess('docs', 'services/docs/src/main.ts', common, 60_000, Number(new URL(docs.url).port));

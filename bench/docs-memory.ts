@@ -1,0 +1,152 @@
+/**
+ * Memory (issue 4): DOCS documents touched (opened, edited with TEXT_BYTES of text, durable, closed)
+ * by CLIENTS SDK clients through the whole path, then left idle: the docs service must drop them
+ * (idle eviction after DOCS_IDLE_SECONDS, lowered for the run) and its memory come back under its cap
+ * (DOCS_MEMORY_CAP_MB, which bounds the documents' estimated memory at every moment).
+ * Sampled every second from the docs service: documents in memory, their estimated bytes, evictions
+ * by reason (its `/metrics`), resident memory (/proc) and V8 heap used.
+ *
+ *   node scripts/infra/up.mjs --only kafka,mongo -- node -r ./scripts/register.js bench/docs-memory.ts
+ *   (DOCS=1000 CLIENTS=20 TEXT_BYTES=4000 CAP_MB=64 IDLE_SECONDS=15 TOUCH_MAX_SECONDS=180 to change)
+ */
+import { richtext } from '@tandem/documents';
+import { signToken } from '@tandem/platform';
+import { TandemClient } from '@tandem/sdk';
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { metricValue, rssMiBOf } from './support/proc';
+import { counterByLabel } from './support/stats';
+import { startTarget } from './support/target';
+
+const DOCS = Number(process.env.DOCS ?? 1000);
+const CLIENTS = Number(process.env.CLIENTS ?? 20);
+const TEXT_BYTES = Number(process.env.TEXT_BYTES ?? 4000);
+const CAP_MB = Number(process.env.CAP_MB ?? 64);
+const IDLE_SECONDS = Number(process.env.IDLE_SECONDS ?? 15);
+/** Touching stops after this long even if not every document was touched (the run stays bounded). */
+const TOUCH_MAX_SECONDS = Number(process.env.TOUCH_MAX_SECONDS ?? 180);
+const log = (m: string) => process.stderr.write(`[bench:docs-memory] ${m}\n`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const MiB = 2 ** 20;
+
+interface Sample {
+  t: number;
+  phase: 'before' | 'touching' | 'idle';
+  touched: number;
+  inMemory: number;
+  estimatedMiB: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+  externalMiB: number;
+  evictions: Record<string, number>;
+}
+
+async function main(): Promise<void> {
+  if (!process.env.KAFKA_BROKERS || !process.env.MONGO_URL) throw new Error('needs real servers: node scripts/infra/up.mjs --only kafka,mongo -- node -r ./scripts/register.js bench/docs-memory.ts');
+  // Per-user limits stay at their defaults; each client is its own user, so touching is spread over them.
+  const target = await startTarget({ DOCS_MEMORY_CAP_MB: String(CAP_MB), DOCS_IDLE_SECONDS: String(IDLE_SECONDS) }, log);
+  const clients: TandemClient[] = [];
+  try {
+    const docs = target.processes.find((p) => p.name === 'docs')!;
+    const samples: Sample[] = [];
+    const t0 = performance.now();
+    let phase: Sample['phase'] = 'before';
+    let touched = 0;
+    const sample = async () => {
+      const text = await (await fetch(`${docs.url}/metrics`)).text();
+      samples.push({
+        t: Math.round(performance.now() - t0) / 1000,
+        phase,
+        touched,
+        inMemory: metricValue(text, 'tandem_docs_in_memory'),
+        estimatedMiB: Math.round((metricValue(text, 'tandem_docs_memory_bytes') / MiB) * 10) / 10,
+        rssMiB: rssMiBOf(docs.child.pid),
+        heapUsedMiB: Math.round((metricValue(text, 'tandem_nodejs_heap_size_used_bytes') / MiB) * 10) / 10,
+        externalMiB: Math.round((metricValue(text, 'tandem_nodejs_external_memory_bytes') / MiB) * 10) / 10,
+        evictions: counterByLabel(text, 'tandem_docs_evictions_total', 'reason'),
+      });
+    };
+    await sample();
+    const sampler = setInterval(() => void sample().catch(() => undefined), 1000);
+
+    for (let c = 0; c < CLIENTS; c++) {
+      const token = await signToken(target.jwtSecret, { sub: `user-${c}`, tenant: 'bench' });
+      const client = new TandemClient({ url: target.gatewayUrl, getToken: () => token, ackTimeoutMs: 60_000 });
+      await client.ready();
+      clients.push(client);
+    }
+    const run = Date.now().toString(36);
+    const text = 'All work and no play makes Jack a dull boy. '.repeat(Math.ceil(TEXT_BYTES / 44)).slice(0, TEXT_BYTES);
+    log(`touching ${DOCS} documents (${TEXT_BYTES} characters each) with ${CLIENTS} clients; cap ${CAP_MB} MiB, idle after ${IDLE_SECONDS} s…`);
+    phase = 'touching';
+    const touchStart = performance.now();
+    let next = 0;
+    const touchEnd = touchStart + TOUCH_MAX_SECONDS * 1000;
+    const progress = setInterval(() => log(`${touched} touched after ${((performance.now() - touchStart) / 1000).toFixed(0)} s; ${samples.at(-1)?.inMemory} in memory, RSS ${samples.at(-1)?.rssMiB} MiB`), 10_000);
+    await Promise.all(
+      clients.map(async (client) => {
+        while (next < DOCS && performance.now() < touchEnd) {
+          const docId = `mem-${run}-${next++}`;
+          const handle = await client.documents.open(docId, 'richtext');
+          handle.change((d) => richtext.insertText(d, 0, text));
+          await handle.whenDurable();
+          handle.close();
+          touched++;
+        }
+      }),
+    );
+    const touchSeconds = (performance.now() - touchStart) / 1000;
+    clearInterval(progress);
+    log(`touched ${touched} documents in ${touchSeconds.toFixed(1)} s; now idle…`);
+    phase = 'idle';
+    const idleStart = performance.now();
+    // Idle long enough for the sweep (every second) to find everything older than the idle time.
+    await sleep((IDLE_SECONDS + 10) * 1000);
+    clearInterval(sampler);
+    await sample();
+
+    const touching = samples.filter((s) => s.phase === 'touching');
+    const before = samples[0];
+    const last = samples.at(-1)!;
+    const firstEmpty = samples.find((s) => s.phase === 'idle' && s.inMemory === 0);
+    const result = {
+      benchmark: 'docs-memory',
+      command: 'node scripts/infra/up.mjs --only kafka,mongo -- node -r ./scripts/register.js bench/docs-memory.ts',
+      date: new Date().toISOString(),
+      machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.split(' ').slice(0, 2).join(' '), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
+      config: { docs: DOCS, clients: CLIENTS, textBytes: TEXT_BYTES, capMiB: CAP_MB, idleSeconds: IDLE_SECONDS, target: target.description },
+      touched,
+      touchSeconds: Math.round(touchSeconds * 10) / 10,
+      touchedPerSecond: Math.round((touched / touchSeconds) * 10) / 10,
+      peak: {
+        inMemory: Math.max(...touching.map((s) => s.inMemory)),
+        estimatedMiB: Math.max(...touching.map((s) => s.estimatedMiB)),
+        rssMiB: Math.max(...samples.map((s) => s.rssMiB)),
+        heapUsedMiB: Math.max(...samples.map((s) => s.heapUsedMiB)),
+      },
+      before: { rssMiB: before.rssMiB, heapUsedMiB: before.heapUsedMiB, externalMiB: before.externalMiB },
+      afterIdle: { inMemory: last.inMemory, estimatedMiB: last.estimatedMiB, rssMiB: last.rssMiB, heapUsedMiB: last.heapUsedMiB, externalMiB: last.externalMiB, evictions: last.evictions },
+      allEvictedAfterSeconds: firstEmpty ? Math.round((firstEmpty.t - (idleStart - t0) / 1000) * 10) / 10 : null,
+      estimateStayedUnderCap: samples.every((s) => !(s.estimatedMiB > CAP_MB)),
+      // The cap bounds the documents, not the process: its resident memory is compared as growth over the idle process's.
+      rssGrowthAfterIdleMiB: Math.round((last.rssMiB - before.rssMiB) * 10) / 10,
+      rssGrowthAfterIdleUnderCap: last.rssMiB - before.rssMiB <= CAP_MB,
+      samples,
+    };
+    writeFileSync(join(__dirname, 'results', 'docs-memory.json'), `${JSON.stringify(result, null, 2)}\n`);
+    const { samples: _, ...summary } = result;
+    console.log(JSON.stringify(summary, null, 2));
+  } finally {
+    for (const c of clients) c.close();
+    await target.stop();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    log(error instanceof Error ? (error.stack ?? error.message) : String(error));
+    process.exit(1);
+  },
+);
