@@ -80,4 +80,28 @@ describe('kanban boards and whiteboards in the web app (npm start)', () => {
     await ann.page.locator('svg.wb-canvas rect[data-type="rectangle"]').waitFor({ state: 'detached', timeout: 30_000 });
     expect(await ann.page.locator('svg.wb-canvas path[data-type="stroke"]').count()).toBe(1);
   });
+
+  it('opens a whiteboard shared with Bob from its notification on the whiteboard screen (the notification says the kind)', async () => {
+    await ann.page.goto(`${app}/#/canvas/ideas`);
+    await synced(ann.page);
+    const box = (await ann.page.locator('svg.wb-canvas').boundingBox())!;
+    await ann.page.getByRole('button', { name: 'Pen' }).click();
+    await ann.page.mouse.move(box.x + 100, box.y + 100);
+    await ann.page.mouse.down();
+    await ann.page.mouse.move(box.x + 220, box.y + 160, { steps: 6 });
+    await ann.page.mouse.up();
+    await ann.page.locator('#doc-status', { hasText: /^Saved$/ }).waitFor({ timeout: 30_000 }); // the document exists, so its ACL knows its kind
+    await ann.page.getByRole('button', { name: 'Share' }).click();
+    await ann.page.getByLabel('Person to share with').fill('bob');
+    await ann.page.getByLabel('Role').selectOption('viewer');
+    await ann.page.locator('.share-form').getByRole('button', { name: 'Share' }).click();
+    await ann.page.getByText('bob can now view').waitFor();
+
+    await bob.page.goto(`${app}/#/stats`);
+    await bob.page.getByRole('button', { name: /Notifications, \d+ unread/ }).click({ timeout: 30_000 });
+    await bob.page.locator('#inbox .notification[data-unread]', { hasText: /ideas/ }).click();
+    await bob.page.waitForURL(/#\/canvas\/ideas$/);
+    await bob.page.locator('svg.wb-canvas path[data-type="stroke"]').waitFor({ timeout: 30_000 });
+    expect(await bob.page.locator('.sidebar a[href="#/canvas/ideas"]').count()).toBe(1); // listed under its kind, not as a counter
+  });
 });

@@ -61,7 +61,8 @@ export class Workspace {
     this.client.notifications.onNotification((n) => {
       if (this.inbox.some((x) => x.notificationId === n.notificationId)) return;
       this.inbox = [n, ...this.inbox];
-      if (n.link.kind === 'doc') this.addDoc(n.link.docId);
+      if (n.link.kind === 'doc') this.learnDoc(n.link.docId, n.link.docKind ?? undefined);
+      if (n.link.kind === 'card') this.learnDoc(n.link.docId, 'kanban');
       if (n.actorId) void this.meet([n.actorId]);
       this.toast(n.title, n.body, linkOf(n));
       if (n.link.kind === 'chat') void this.refreshChannels();
@@ -105,6 +106,12 @@ export class Workspace {
     localStorage.setItem(this.docsKey, JSON.stringify(this.docs));
     this.changed();
     return entry;
+  }
+
+  /** Lists a document a notification named, with its kind when the notification says it (correcting an entry that guessed counter). */
+  learnDoc(id: string, kind?: DocKind): void {
+    const entry = this.addDoc(id, kind ?? 'counter');
+    if (kind && entry.kind !== kind) this.setKind(id, kind);
   }
 
   /** Corrects the kind of a listed document (one shared with you opens as a counter until you say). */
@@ -186,12 +193,13 @@ export class Workspace {
   }
 }
 
-/** Where a notification leads in the app. */
+/** Where a notification leads in the app: a document's own screen by its kind (a card's is its kanban board). */
 export function linkOf(n: Notification): string | undefined {
   switch (n.link.kind) {
     case 'doc':
+      return `#/${KIND_ROUTE[n.link.docKind ?? 'counter']}/${encodeURIComponent(n.link.docId)}`;
     case 'card':
-      return `#/doc/${encodeURIComponent(n.link.docId)}`;
+      return `#/kanban/${encodeURIComponent(n.link.docId)}`;
     case 'file':
       return n.link.docId ? `#/doc/${encodeURIComponent(n.link.docId)}` : undefined;
     case 'leaderboard':
