@@ -90,7 +90,9 @@ export function Toolbar({ view, handle, linking, setLinking, onError }: { view: 
         ))}
         <div class="tool-group">
           <button class="tool" aria-label="Link" title={`Link (${mod}K)`} aria-keyshortcuts={`${ariaMod}K`} aria-pressed={linkActive} aria-expanded={linking} tabIndex={index === focusIndex ? 0 : -1} onMouseDown={(e) => e.preventDefault()} onClick={() => setLinking(!linking)}>
-            🔗
+            <svg width="18" height="18" viewBox="0 0 20 20" fill="none" stroke="currentColor" stroke-width="1.7" stroke-linecap="round" aria-hidden="true">
+              <path d="M8.5 11.5a3 3 0 0 0 4.2 0l2.6-2.6a3 3 0 0 0-4.2-4.2l-1 1M11.5 8.5a3 3 0 0 0-4.2 0l-2.6 2.6a3 3 0 0 0 4.2 4.2l1-1" />
+            </svg>
           </button>
         </div>
       </div>
