@@ -15,6 +15,8 @@ export interface BenchTarget {
   /** Signs the clients' tokens. */
   jwtSecret: string;
   processes: RunningProcess[];
+  /** Real servers only: stops the docs service (SIGTERM) and starts it again on the same port, memory empty. */
+  restartDocs?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -41,14 +43,20 @@ export async function startTarget(env: Record<string, string>, log: (msg: string
     if (REDIS_URL) requireLoopback('REDIS_URL', REDIS_URL);
     const common = { KAFKA_BROKERS, MONGO_URL, REDIS_URL: REDIS_URL ?? '', JWT_SECRET: jwtSecret, INTERNAL_TOKEN: randomBytes(24).toString('hex'), LOG_LEVEL: 'error', S3_ENDPOINT: '', ...env };
     log(`starting a docs service and a gateway on Kafka ${KAFKA_BROKERS}, ${MONGO_URL}${REDIS_URL ? `, ${REDIS_URL}` : ''}…`);
-    const docs = await startProcess('docs', 'services/docs/src/main.ts', common);
+    let docs = await startProcess('docs', 'services/docs/src/main.ts', common);
     const gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...common, DOCS_URL: docs.url });
+    const processes = [docs, gateway];
     return {
       kind: 'infra',
       description: `docs service + one gateway process on real Kafka, FerretDB${REDIS_URL ? ' and Redis' : ''}`,
       gatewayUrl: gateway.url,
       jwtSecret,
-      processes: [docs, gateway],
+      processes,
+      restartDocs: async () => {
+        await docs.stop();
+        docs = await startProcess('docs', 'services/docs/src/main.ts', common, 60_000, Number(new URL(docs.url).port));
+        processes[0] = docs;
+      },
       stop: stopAll,
     };
   }

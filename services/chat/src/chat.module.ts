@@ -20,7 +20,7 @@ import { FileChatStore } from './store/file.chat-store';
 import { MongoChatStore } from './store/mongo.chat-store';
 
 /** Store operations timed into `tandem_store_seconds{operation="chat.*"}` and traced. */
-export const CHAT_STORE_OPERATIONS = ['append', 'change', 'changesAfter', 'appliedCommands', 'publishedSeq', 'markPublished', 'apply', 'channel', 'channels', 'browse', 'member', 'members', 'membershipsOf', 'message', 'messagesById', 'history', 'pins', 'edits', 'search', 'unread', 'readMarker', 'setReadMarker', 'setFollow', 'threadFollows', 'followedBy'] as const;
+export const CHAT_STORE_OPERATIONS = ['append', 'change', 'changesAfter', 'appliedCommands', 'publishedSeq', 'markPublished', 'apply', 'channel', 'channels', 'browse', 'member', 'roster', 'members', 'membershipsOf', 'message', 'messagesById', 'claimMessageIds', 'history', 'pins', 'edits', 'search', 'unread', 'readMarker', 'setReadMarker', 'setFollow', 'threadFollows', 'followedBy'] as const;
 
 /**
  * Picks the store: MongoDB when `MONGO_URL` is set (the database named in its path, else

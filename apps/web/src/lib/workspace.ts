@@ -87,6 +87,8 @@ export class Workspace {
     if (this.client.state !== 'online') return;
     this.channels = await this.client.chat.channels().catch(() => this.channels);
     this.changed();
+    // The people of your DMs are people you work with: their names and presence.
+    void this.meet(this.channels.flatMap((c) => (c.kind === 'dm' ? (c.memberIds ?? []) : [])));
   }
 
   onChange(listener: () => void): () => void {
@@ -121,6 +123,22 @@ export class Workspace {
     const statuses = await this.client.presence.follow(fresh).catch(() => []);
     for (const u of statuses) this.people.set(u.userId, u);
     this.changed();
+  }
+
+  /** The people of a DM other than you, by name ("Bob, Cid"). */
+  dmName(channelId: string): string {
+    const members = this.channels.find((c) => c.channelId === channelId)?.memberIds ?? [];
+    return members.filter((m) => m !== this.session.userId).map((m) => this.people.get(m)?.name ?? m).join(', ') || 'Direct message';
+  }
+
+  /** Waits (a few seconds at most) until the chat service lists the channel: it creates one a moment after Kafka has the command. */
+  async whenListed(channelId: string): Promise<boolean> {
+    for (let i = 0; i < 50; i++) {
+      await this.refreshChannels();
+      if (this.channels.some((c) => c.channelId === channelId)) return true;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return false;
   }
 
   unreadFor(docId: string): number {

@@ -7,13 +7,15 @@ import { ChatClock } from '../chat.clock';
 import { ChatMetrics } from '../chat.metrics';
 import { ChatPublisher, UserEvent } from '../chat.publisher';
 import { ChangeCause, ChannelTx } from '../log/channel-tx';
-import { CHAT_STORE, ChatStore, StoredChange } from '../store/chat-store.port';
+import { CHAT_STORE, ChatStore, SeqConflictError, StoredChange } from '../store/chat-store.port';
 import { ChannelsService } from './channels.service';
 import { MessagesService } from './messages.service';
 import { ThreadsService } from './threads.service';
 import { UnreadService } from './unread.service';
 
 type Command = TopicEvent<typeof TOPICS.chatCommands>;
+/** How many channels of one consumed batch are applied side by side. */
+const CHANNELS_AT_ONCE = 8;
 
 const MESSAGE_KIND: Partial<Record<StoredChange['event'], string>> = {
   'tandem.chat.message.posted': 'post',
@@ -51,14 +53,46 @@ export class ChatCommandsService {
       const key = `${c.tenant}/${c.data.channelId}`;
       byChannel.set(key, [...(byChannel.get(key) ?? []), c]);
     }
-    for (const group of byChannel.values()) await this.applyToChannel(group[0].tenant, group[0].data.channelId, group);
+    // Channels are independent (each has its own log and seq): a batch's channels are applied side by side.
+    const groups = [...byChannel.values()];
+    let next = 0;
+    const results = await Promise.allSettled(
+      Array.from({ length: Math.min(CHANNELS_AT_ONCE, groups.length) }, async () => {
+        while (next < groups.length) {
+          const group = groups[next++];
+          await this.applyToChannel(group[0].tenant, group[0].data.channelId, group);
+        }
+      }),
+    );
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
+  /**
+   * A seq conflict means the log has changes the derived state lacks (a crash between appending
+   * and applying, or another writer): they are applied, and the commands are applied again once
+   * (each is idempotent). A second conflict fails the batch, to be redelivered.
+   */
   private async applyToChannel(tenant: string, channelId: string, commands: Command[]): Promise<void> {
+    try {
+      await this.applyOnce(tenant, channelId, commands);
+    } catch (error) {
+      if (!(error instanceof SeqConflictError)) throw error;
+      const missed = await ChannelTx.recover(this.store, tenant, channelId);
+      this.logger.warn({ tenant, channelId, missed }, 'chat log ahead of the derived state: applied what was missed, applying the batch again');
+      await this.applyOnce(tenant, channelId, commands);
+    }
+  }
+
+  private async applyOnce(tenant: string, channelId: string, commands: Command[]): Promise<void> {
     const tx = await ChannelTx.open(this.store, tenant, channelId, (missed) => this.publisher.publish(tenant, missed));
     // Posts are idempotent by their message id; other commands are remembered once they changed something.
-    const done = await this.store.appliedCommands(tenant, channelId, commands.filter((c) => c.type !== 'tandem.chat.message.post').map((c) => c.data.commandId));
-    await tx.prefetch(commands.flatMap((c) => [('messageId' in c.data ? c.data.messageId : null), ('threadRootId' in c.data ? c.data.threadRootId : null)]).filter((id): id is string => !!id));
+    const posts = commands.filter((c): c is Extract<Command, { type: 'tandem.chat.message.post' }> => c.type === 'tandem.chat.message.post');
+    const others = commands.filter((c) => c.type !== 'tandem.chat.message.post');
+    const [done] = await Promise.all([this.store.appliedCommands(tenant, channelId, others.map((c) => c.data.commandId)), tx.claimPosts(posts.map((c) => c.data.messageId))]);
+    await tx.prefetch(
+      [...others.map((c) => ('messageId' in c.data ? c.data.messageId : null)), ...posts.map((c) => c.data.threadRootId ?? null)].filter((id): id is string => !!id),
+    );
     const userEvents: UserEvent[] = [];
     const remembered: string[] = [];
     const flush = async () => {

@@ -33,24 +33,27 @@ export class ChannelTx {
   ) {}
 
   /**
-   * Opens the channel after finishing what a crash may have left undone: changes in the log that
-   * the derived collections lack (died between appending and applying) are applied, and changes
-   * not published yet (died before publishing) go to `publish`.
+   * Opens the channel, publishing what a crash left unpublished (died between storing and
+   * publishing). Reads only small documents by `_id`: the channel and its published mark. Changes
+   * in the log that the derived state lacks (died between appending and applying) make the next
+   * append conflict; {@link recover} applies them then.
    */
   static async open(store: ChatStore, tenant: string, channelId: string, publish: (changes: StoredChange[]) => Promise<void>): Promise<ChannelTx> {
-    let [channel, published] = await Promise.all([store.channel(tenant, channelId), store.publishedSeq(tenant, channelId)]);
-    // A probe by key, not a scan: is there a change after the one applied last?
-    if (await store.change(tenant, channelId, (channel?.seq ?? 0) + 1)) {
-      const missed = await store.changesAfter(tenant, channelId, channel?.seq ?? 0, Number.MAX_SAFE_INTEGER);
-      await store.apply(tenant, missed.flatMap((c) => c.extra.writes));
-      channel = await store.channel(tenant, channelId);
-    }
+    const [channel, published] = await Promise.all([store.channel(tenant, channelId), store.publishedSeq(tenant, channelId)]);
     const applied = channel?.seq ?? 0;
     if (published < applied) {
       await publish(await store.changesAfter(tenant, channelId, published, Number.MAX_SAFE_INTEGER));
       await store.markPublished(tenant, channelId, applied);
     }
     return new ChannelTx(store, tenant, channelId, channel, applied);
+  }
+
+  /** Applies the changes of the log after the channel's applied seq (after a {@link SeqConflictError}); returns how many. */
+  static async recover(store: ChatStore, tenant: string, channelId: string): Promise<number> {
+    const channel = await store.channel(tenant, channelId);
+    const missed = await store.changesAfter(tenant, channelId, channel?.seq ?? 0, Number.MAX_SAFE_INTEGER);
+    await store.apply(tenant, missed.flatMap((c) => c.extra.writes));
+    return missed.length;
   }
 
   /** The channel as of the last change recorded (null before it exists). */
@@ -68,7 +71,19 @@ export class ChannelTx {
     return this.pending.length;
   }
 
-  /** Reads these messages in one query, so the commands of a batch find them without a query each. */
+  /**
+   * Claims the message ids of a batch's posts: those never claimed before are known not to be
+   * stored (no read); the others (resends, or a batch that failed after claiming) are read.
+   */
+  async claimPosts(messageIds: readonly string[]): Promise<void> {
+    const wanted = [...new Set(messageIds)].filter((id) => !this.messages.has(id));
+    if (!wanted.length) return;
+    const before = await this.store.claimMessageIds(this.tenant, this.channelId, wanted);
+    for (const id of wanted) if (!before.has(id)) this.messages.set(id, null);
+    await this.prefetch([...before]);
+  }
+
+  /** Reads these messages at once, so the commands of a batch find them without a query each. */
   async prefetch(messageIds: readonly string[]): Promise<void> {
     const wanted = [...new Set(messageIds)].filter((id) => !this.messages.has(id));
     if (!wanted.length) return;
@@ -82,20 +97,22 @@ export class ChannelTx {
   }
 
   async member(userId: string): Promise<ChatMember | null> {
-    if (!this.memberCache.has(userId)) {
-      if (this.membersLoaded) return null;
-      this.memberCache.set(userId, await this.store.member(this.tenant, this.channelId, userId));
-    }
-    return this.memberCache.get(userId)!;
+    await this.loadRoster();
+    return this.memberCache.get(userId) ?? null;
   }
 
   /** Active members, with what this transaction changed. */
   async members(): Promise<ChatMember[]> {
-    if (!this.membersLoaded) {
-      for (const m of await this.store.members(this.tenant, this.channelId)) if (!this.memberCache.has(m.userId)) this.memberCache.set(m.userId, m);
-      this.membersLoaded = true;
-    }
+    await this.loadRoster();
     return [...this.memberCache.values()].filter((m): m is ChatMember => !!m?.active).sort((a, b) => a.joinedSeq - b.joinedSeq || a.userId.localeCompare(b.userId));
+  }
+
+  /** Every member row of the channel in one read, the first time a member is asked about. */
+  private async loadRoster(): Promise<void> {
+    if (this.membersLoaded) return;
+    const rows = await this.store.roster(this.tenant, this.channelId);
+    for (const m of rows) if (!this.memberCache.has(m.userId)) this.memberCache.set(m.userId, m);
+    this.membersLoaded = true;
   }
 
   /**

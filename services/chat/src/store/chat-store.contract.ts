@@ -169,6 +169,37 @@ export function runChatStoreContract(name: string, setup: () => Promise<ChatStor
       expect(await store.search('another-tenant', { channelIds: ['priv'], publicToo: true }, ['deploy'], 10)).toEqual([]);
     }, timeoutMs);
 
+    it('claims message ids once: a new id is not claimed before, a repeated one is, per channel and tenant', async () => {
+      expect(await store.claimMessageIds(tenant, 'c', ['a', 'b'])).toEqual(new Set());
+      expect(await store.claimMessageIds(tenant, 'c', ['b', 'c', 'a', 'd'])).toEqual(new Set(['a', 'b']));
+      expect(await store.claimMessageIds(tenant, 'other', ['a'])).toEqual(new Set());
+      expect(await store.claimMessageIds('another-tenant', 'c', ['a'])).toEqual(new Set());
+      expect(await store.claimMessageIds(tenant, 'c', [])).toEqual(new Set());
+      const reopened = await ctx.reopen();
+      expect(await reopened.claimMessageIds(tenant, 'c', ['d', 'e'])).toEqual(new Set(['d']));
+    }, timeoutMs);
+
+    it('keeps a roster of every member row of a channel, former members too, newest version of each', async () => {
+      const bob = { channelId: 'r', userId: 'bob', role: 'editor' as const, joinedSeq: 2, active: true, version: 2 };
+      await store.apply(tenant, [
+        { kind: 'member', member: { channelId: 'r', userId: 'ann', role: 'owner', joinedSeq: 1, active: true, version: 1 } },
+        { kind: 'member', member: bob },
+        { kind: 'member', member: { channelId: 'elsewhere', userId: 'cat', role: 'editor', joinedSeq: 1, active: true, version: 1 } },
+      ]);
+      await store.apply(tenant, [{ kind: 'member', member: { ...bob, active: false, version: 5 } }]);
+      await store.apply(tenant, [{ kind: 'member', member: { ...bob, role: 'viewer', version: 3 } }]); // older: ignored
+      const byUser = (rows: Array<{ userId: string }>) => [...rows].sort((a, b) => a.userId.localeCompare(b.userId));
+      expect(byUser(await store.roster(tenant, 'r'))).toEqual([
+        { channelId: 'r', userId: 'ann', role: 'owner', joinedSeq: 1, active: true, version: 1 },
+        { ...bob, active: false, version: 5 },
+      ]);
+      expect((await store.members(tenant, 'r')).map((m) => m.userId)).toEqual(['ann']);
+      expect(await store.member(tenant, 'r', 'bob')).toEqual({ ...bob, active: false, version: 5 });
+      expect((await store.membershipsOf(tenant, 'bob')).map((m) => m.channelId)).toEqual([]);
+      expect(await store.roster(tenant, 'nope')).toEqual([]);
+      expect(await store.roster('another-tenant', 'r')).toEqual([]);
+    }, timeoutMs);
+
     it('browses public channels by name, and lists members and memberships', async () => {
       await store.apply(tenant, [
         { kind: 'channel', channel: channelOf('c-eng', { name: 'Engineering' }) },

@@ -70,6 +70,8 @@ export interface ChatStore {
   /** Public channels whose name contains `query` (case-insensitive), by name. */
   browse(tenant: string, query: string, limit: number): Promise<ChatChannel[]>;
   member(tenant: string, channelId: string, userId: string): Promise<ChatMember | null>;
+  /** Every member row of a channel, former members too, in one read (the writer's view of a channel's members). */
+  roster(tenant: string, channelId: string): Promise<ChatMember[]>;
   /** Active members of a channel, by join order. */
   members(tenant: string, channelId: string): Promise<ChatMember[]>;
   /** A user's active memberships. */
@@ -77,6 +79,13 @@ export interface ChatStore {
   message(tenant: string, channelId: string, messageId: string): Promise<ChatMessage | null>;
   /** The messages of these ids that exist, in one query (a consumed batch reads its messages at once). */
   messagesById(tenant: string, channelId: string, messageIds: readonly string[]): Promise<ChatMessage[]>;
+  /**
+   * Claims message ids for posts and returns those claimed before. An id never claimed before is
+   * certainly not stored (a post claims its id before its change is appended), so a new post needs
+   * no read of the messages; one claimed before may or may not be stored (a resend, or a post whose
+   * batch failed after the claim) and is read.
+   */
+  claimMessageIds(tenant: string, channelId: string, messageIds: readonly string[]): Promise<Set<string>>;
   /**
    * A page of the channel view (top-level messages and replies also sent to the channel) or of a
    * thread's replies: seq < `seq` newest first (`before`), or seq > `seq` oldest first (`after`).

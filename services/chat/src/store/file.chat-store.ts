@@ -28,6 +28,7 @@ export class FileChatStore implements ChatStore {
   private readonly follows: FileCollection<FollowRow>;
   private readonly commands: FileCollection<KeyRow>;
   private readonly published: FileCollection<KeyRow>;
+  private readonly claims: FileCollection<KeyRow>;
   /** Change and message rows per channel, sorted by seq (the file collections index by key only). */
   private readonly logs = new Map<string, ChangeRow[]>();
   private readonly views = new Map<string, MessageRow[]>();
@@ -42,6 +43,7 @@ export class FileChatStore implements ChatStore {
     this.follows = new FileCollection<FollowRow>(directory, 'follows', (r) => `${r.tenant}/${r.channelId}/${r.threadRootId}/${r.userId}`);
     this.commands = new FileCollection<KeyRow>(directory, 'commands', (r) => r.key);
     this.published = new FileCollection<KeyRow>(directory, 'published', (r) => r.key);
+    this.claims = new FileCollection<KeyRow>(directory, 'claims', (r) => r.key);
     for (const row of this.changes.find(() => true)) this.logOf(row.tenant, row.change.channelId).push(row);
     for (const log of this.logs.values()) log.sort((a, b) => a.change.seq - b.change.seq);
     for (const row of this.messages.find(() => true)) this.viewOf(row.tenant, row.message.channelId).push(row);
@@ -140,6 +142,10 @@ export class FileChatStore implements ChatStore {
     return strip(this.memberRows.get(`${tenant}/${channelId}/${userId}`)) ?? null;
   }
 
+  async roster(tenant: string, channelId: string) {
+    return this.memberRows.find((r) => r.tenant === tenant && r.channelId === channelId).map((r) => strip(r)!);
+  }
+
   async members(tenant: string, channelId: string) {
     return this.memberRows
       .find((r) => r.tenant === tenant && r.channelId === channelId && r.active)
@@ -153,6 +159,10 @@ export class FileChatStore implements ChatStore {
 
   async message(tenant: string, channelId: string, messageId: string) {
     return this.messages.get(`${tenant}/${channelId}/${messageId}`)?.message ?? null;
+  }
+
+  async claimMessageIds(tenant: string, channelId: string, messageIds: readonly string[]) {
+    return new Set(messageIds.filter((id) => !this.claims.insert({ key: `${tenant}/${channelId}/${id}`, seq: 0 })));
   }
 
   async messagesById(tenant: string, channelId: string, messageIds: readonly string[]) {

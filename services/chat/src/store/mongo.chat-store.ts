@@ -1,7 +1,7 @@
 import type { ChatChannel, ChatMessage } from '@tandem/contracts';
 import type { Connection, Model, mongo } from 'mongoose';
 import { ChatMember, ChatStore, ChatWrite, HistoryQuery, MessageEdit, ReadMarker, SeqConflictError, StoredChange, ThreadFollow, UnreadQuery, inChannelView, wordsOf } from './chat-store.port';
-import { ChangeSchema, ChannelSchema, CommandSchema, EditSchema, FollowSchema, MemberSchema, MessageSchema, PublishedSchema, ReadSchema } from './chat.schema';
+import { ChangeSchema, ChannelSchema, ClaimSchema, CommandSchema, EditSchema, FollowSchema, MemberSchema, MessageSchema, PublishedSchema, ReadSchema, RosterSchema } from './chat.schema';
 
 type Doc = { _id: string; [field: string]: unknown };
 type Collection<T extends mongo.Document> = mongo.Collection<T>;
@@ -27,6 +27,22 @@ const isDuplicate = (error: unknown) => {
   const e = error as { code?: number; writeErrors?: Array<{ code?: number }> };
   return e.code === 11000 || (!!e.writeErrors?.length && e.writeErrors.every((w) => w.code === 11000));
 };
+
+/** Runs `fn` over `items`, at most `limit` at a time, results in order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
+const CONCURRENCY = 8;
 
 /** Runs writes whose only acceptable failures are duplicate keys (a guarded upsert that lost to a newer version, an insert done already). */
 async function bulk(collection: Collection<Doc>, ops: AnyBulkWriteOperation<Doc>[]): Promise<void> {
@@ -55,6 +71,8 @@ export class MongoChatStore implements ChatStore {
   private readonly editRows: Collection<Doc>;
   private readonly reads: Collection<Doc>;
   private readonly follows: Collection<Doc>;
+  private readonly rosters: Collection<Doc>;
+  private readonly claims: Collection<Doc>;
 
   constructor(private readonly connection: Connection) {
     const model = (name: string, schema: ConstructorParameters<typeof Model>[1]) => connection.model<Doc>(name, schema as never);
@@ -68,8 +86,10 @@ export class MongoChatStore implements ChatStore {
       model('ChatEdit', EditSchema),
       model('ChatRead', ReadSchema),
       model('ChatFollow', FollowSchema),
+      model('ChatRoster', RosterSchema),
+      model('ChatPostClaim', ClaimSchema),
     ];
-    [this.changes, this.commands, this.published, this.channelRows, this.memberRows, this.messages, this.editRows, this.reads, this.follows] = this.models.map((m) => m.collection as unknown as Collection<Doc>);
+    [this.changes, this.commands, this.published, this.channelRows, this.memberRows, this.messages, this.editRows, this.reads, this.follows, this.rosters, this.claims] = this.models.map((m) => m.collection as unknown as Collection<Doc>);
   }
 
   /** Builds the indexes; call once at start-up. */
@@ -108,9 +128,9 @@ export class MongoChatStore implements ChatStore {
 
   async appliedCommands(tenant: string, channelId: string, commandIds: readonly string[]) {
     if (!commandIds.length) return new Set<string>();
-    const prefix = `${tenant}/${channelId}/`;
-    const rows = await this.commands.find({ _id: { $in: commandIds.map((id) => prefix + id) } }).toArray();
-    return new Set(rows.map((r) => r._id.slice(prefix.length)));
+    // One exact `_id` read each: FerretDB decodes the whole collection for `$in`.
+    const found = await mapLimit(commandIds, CONCURRENCY, async (id) => ((await this.commands.findOne({ _id: `${tenant}/${channelId}/${id}` })) ? id : null));
+    return new Set(found.filter((id): id is string => id !== null));
   }
 
   async publishedSeq(tenant: string, channelId: string) {
@@ -140,22 +160,59 @@ export class MongoChatStore implements ChatStore {
         follows.push({ insertOne: { document } });
       }
     }
-    // A message's first version (its post) is inserted; later versions replace older ones only.
-    const messageOps: AnyBulkWriteOperation<Doc>[] = [...messages].map(([_id, { message: m, channelKind }]) => {
+    // A message's first version (its post) is inserted (the unique `_id` index makes a replay a
+    // no-op); a later version is read and replaced by exact `_id` when it is newer (a guard in the
+    // filter would make FerretDB decode the whole collection).
+    const inserts: AnyBulkWriteOperation<Doc>[] = [];
+    const replaces: Doc[] = [];
+    for (const [_id, { message: m, channelKind }] of messages) {
       const document: Doc = { _id, tenant, ...m, kind: channelKind, inChannel: inChannelView(m), words: wordsOf(m.text), mentionIds: m.mentions.userIds, mentionAll: m.mentions.channel || m.mentions.here };
-      return m.version === m.seq ? { insertOne: { document } } : { replaceOne: { filter: { _id, version: { $lt: m.version } }, replacement: document, upsert: true } };
-    });
-    // Members are replaced, never inserted: a former member who joins again has a row already.
-    const memberOps: AnyBulkWriteOperation<Doc>[] = [...members].map(([_id, m]) => ({ replaceOne: { filter: { _id, version: { $lt: m.version } }, replacement: { _id, tenant, ...m }, upsert: true } }));
+      if (m.version === m.seq) inserts.push({ insertOne: { document } });
+      else replaces.push(document);
+    }
     // Messages and members before their channel: a channel's seq says everything up to it is applied.
-    await Promise.all([bulk(this.messages, messageOps), bulk(this.memberRows, memberOps), bulk(this.editRows, edits), bulk(this.follows, follows)]);
-    await bulk(
+    await Promise.all([
+      bulk(this.messages, inserts),
+      this.replaceNewer(this.messages, replaces, 'version'),
+      this.applyMembers(tenant, [...members.values()]),
+      bulk(this.editRows, edits),
+      bulk(this.follows, follows),
+    ]);
+    await this.replaceNewer(
       this.channelRows,
-      [...channels.values()].map((c) => {
-        const _id = `${tenant}/${c.channelId}`;
-        return { replaceOne: { filter: { _id, seq: { $lt: c.seq } }, replacement: { _id, tenant, ...c, nameKey: c.name.toLowerCase() }, upsert: true } };
-      }),
+      [...channels.values()].map((c) => ({ _id: `${tenant}/${c.channelId}`, tenant, ...c, nameKey: c.name.toLowerCase() })),
+      'seq',
     );
+  }
+
+  /** Replaces each document unless the stored one has `field` as high already; one exact `_id` read and write each. */
+  private async replaceNewer(collection: Collection<Doc>, documents: readonly Doc[], field: 'version' | 'seq'): Promise<void> {
+    await mapLimit(documents, CONCURRENCY, async (document) => {
+      const had = await collection.findOne({ _id: document._id });
+      if (had && (had[field] as number) >= (document[field] as number)) return;
+      await collection.replaceOne({ _id: document._id }, document, { upsert: true });
+    });
+  }
+
+  /**
+   * Member rows go to the channel's roster (one document, what the channel's writer reads) and to
+   * `chat_members` (a user's memberships); a write older than the row's version changes neither.
+   */
+  private async applyMembers(tenant: string, written: readonly ChatMember[]): Promise<void> {
+    const byChannel = new Map<string, ChatMember[]>();
+    for (const m of written) byChannel.set(m.channelId, [...(byChannel.get(m.channelId) ?? []), m]);
+    await mapLimit([...byChannel], CONCURRENCY, async ([channelId, list]) => {
+      const _id = `${tenant}/${channelId}`;
+      const rows = new Map((await this.roster(tenant, channelId)).map((m) => [m.userId, m]));
+      const changed = list.filter((m) => (rows.get(m.userId)?.version ?? -1) < m.version);
+      if (!changed.length) return;
+      for (const m of changed) rows.set(m.userId, pick<ChatMember>(m as unknown as Doc, MEMBER_FIELDS));
+      await mapLimit(changed, CONCURRENCY, (m) => {
+        const rowId = `${tenant}/${channelId}/${m.userId}`;
+        return this.memberRows.replaceOne({ _id: rowId }, { _id: rowId, tenant, ...m }, { upsert: true });
+      });
+      await this.rosters.replaceOne({ _id }, { _id, tenant, channelId, members: [...rows.values()] }, { upsert: true });
+    });
   }
 
   async channel(tenant: string, channelId: string) {
@@ -175,12 +232,19 @@ export class MongoChatStore implements ChatStore {
   }
 
   async member(tenant: string, channelId: string, userId: string) {
-    const row = await this.memberRows.findOne({ _id: `${tenant}/${channelId}/${userId}` });
-    return row ? toMember(row) : null;
+    return (await this.roster(tenant, channelId)).find((m) => m.userId === userId) ?? null;
+  }
+
+  async roster(tenant: string, channelId: string) {
+    const row = await this.rosters.findOne({ _id: `${tenant}/${channelId}` });
+    if (row) return (row.members as Doc[]).map(toMember);
+    // No roster: a channel without members yet, or one stored before rosters existed (its rows
+    // are in chat_members; the next member write creates the roster from them).
+    return (await this.memberRows.find({ tenant, channelId }).toArray()).map(toMember);
   }
 
   async members(tenant: string, channelId: string) {
-    return (await this.memberRows.find({ tenant, channelId, active: true }).sort({ joinedSeq: 1, userId: 1 }).toArray()).map(toMember);
+    return (await this.roster(tenant, channelId)).filter((m) => m.active).sort((a, b) => a.joinedSeq - b.joinedSeq || (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
   }
 
   async membershipsOf(tenant: string, userId: string) {
@@ -193,8 +257,25 @@ export class MongoChatStore implements ChatStore {
   }
 
   async messagesById(tenant: string, channelId: string, messageIds: readonly string[]) {
-    if (!messageIds.length) return [];
-    return (await this.messages.find({ _id: { $in: messageIds.map((id) => `${tenant}/${channelId}/${id}`) } }).toArray()).map(toMessage);
+    const found = await mapLimit(messageIds, CONCURRENCY, (id) => this.message(tenant, channelId, id));
+    return found.filter((m): m is ChatMessage => m !== null);
+  }
+
+  async claimMessageIds(tenant: string, channelId: string, messageIds: readonly string[]) {
+    const ids = [...new Set(messageIds)];
+    if (!ids.length) return new Set<string>();
+    try {
+      await this.claims.insertMany(
+        ids.map((id) => ({ _id: `${tenant}/${channelId}/${id}` })),
+        { ordered: false },
+      );
+      return new Set<string>();
+    } catch (error) {
+      if (!isDuplicate(error)) throw error;
+      const failed = (error as { writeErrors?: Array<{ index: number }> }).writeErrors;
+      // A duplicate without the failed indexes: treat every id as claimed before (each is then read).
+      return new Set(failed?.length ? failed.map((w) => ids[w.index]) : ids);
+    }
   }
 
   async history(tenant: string, channelId: string, q: HistoryQuery) {
