@@ -137,7 +137,17 @@ describe('the web app in Chromium on the real-infra stack', () => {
 
   it('lets both type in one rich-text document through Kafka and the docs service; each sees the other’s text and cursor', async () => {
     const editor = (u: AppUser) => u.page.getByLabel('Document text');
-    const shows = (u: AppUser, v: string) => u.page.waitForFunction((t) => document.querySelector<HTMLTextAreaElement>('textarea.editor')?.value === t, v, { timeout: 60_000 });
+    // The editor's text without the names on other people's carets.
+    const shows = (u: AppUser, v: string) =>
+      u.page.waitForFunction(
+        (t) => {
+          const copy = document.querySelector('.editor')?.cloneNode(true) as HTMLElement | undefined;
+          copy?.querySelectorAll('.remote-cursor').forEach((c) => c.remove());
+          return copy?.textContent === t;
+        },
+        v,
+        { timeout: 60_000 },
+      );
     await ann.page.goto(`${gateway.url}/#/text/plan`);
     await bob.page.goto(`${gateway.url}/#/text/plan`);
     await Promise.all([ann.page.locator('#doc-status[data-status="synced"]').waitFor({ timeout: 60_000 }), bob.page.locator('#doc-status[data-status="synced"]').waitFor({ timeout: 60_000 })]);

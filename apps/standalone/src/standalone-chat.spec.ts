@@ -55,4 +55,24 @@ describe('standalone chat (embedded mode)', () => {
     expect(history.messages.map((m) => [m.text, m.reactions.length])).toEqual([['kick-off @bob', 1]]);
     expect((await carol.chat.channels())[0]).toMatchObject({ channelId: 'plans', unread: 1, mentions: 1 });
   }, 60_000);
+
+  it('shows who types in a channel and in which thread to the members who have it open, and refuses typing where one is not subscribed', async () => {
+    const url = await start();
+    const [ann, bob, eve] = await Promise.all([client(url, 'Ann'), client(url, 'Bob'), client(url, 'Eve')]);
+    await ann.chat.createChannel('design', { kind: 'private', name: 'Design', memberIds: ['bob'] }).acked;
+    await eventually(() => Promise.all([ann.chat.open('design'), bob.chat.open('design')]), 10_000, 50);
+    const seen: Array<{ who: string[]; thread: string | null }> = [];
+    bob.presence.onChatTyping('design', (typists, thread) => seen.push({ who: typists.map((t) => `${t.name}:${t.kind}`), thread }));
+
+    await ann.presence.chatTyping('design');
+    await eventually(() => expect(seen.at(-1)).toEqual({ who: ['Ann:typing'], thread: null }), 10_000, 50);
+    await ann.presence.chatTyping('design', true, 'root-1');
+    await eventually(() => expect(seen.at(-1)).toEqual({ who: ['Ann:typing'], thread: 'root-1' }), 10_000, 50);
+    await ann.presence.chatTyping('design', false);
+    await eventually(() => expect(seen.at(-1)).toEqual({ who: [], thread: null }), 10_000, 50);
+
+    // Eve may not open the private channel, so she may not say she types there either.
+    await expect(eve.chat.open('design')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+    await expect(eve.presence.chatTyping('design')).rejects.toMatchObject({ code: 'FORBIDDEN' });
+  }, 60_000);
 });

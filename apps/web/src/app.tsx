@@ -6,6 +6,7 @@ import { useLive, useRoute } from './lib/hooks';
 import type { Workspace } from './lib/workspace';
 import { ChatScreen } from './screens/chat-screen';
 import { DocScreen } from './screens/doc-screen';
+import { NewDmScreen } from './screens/new-dm-screen';
 import { KanbanScreen } from './screens/kanban-screen';
 import { TextScreen } from './screens/text-screen';
 import { WhiteboardScreen } from './screens/whiteboard-screen';
@@ -65,10 +66,16 @@ export function App({ ws, onSignOut }: { ws: Workspace; onSignOut: () => void })
       screen = <Screen ws={ws} docId={entry.id} title={entry.title} key={entry.id} />;
       break;
     }
-    case 'chat':
-      title = `# ${ws.channels.find((c) => c.channelId === id)?.name ?? id}`;
+    case 'dm':
+      title = ws.people.get(id!)?.name ?? id!;
+      screen = <NewDmScreen ws={ws} userId={id!} key={id} />;
+      break;
+    case 'chat': {
+      const listed = ws.channels.find((c) => c.channelId === id);
+      title = listed?.kind === 'dm' ? ws.dmName(id!) : `# ${listed?.name ?? id}`;
       screen = <ChatScreen ws={ws} channelId={id!} thread={route[2]} key={id} />;
       break;
+    }
     case 'inbox':
       title = 'Notifications';
       screen = (

@@ -9,7 +9,10 @@ export const CURSOR_SEND_INTERVAL_MS = 50;
 /** Activity signals are sent at most this often. */
 export const ACTIVITY_INTERVAL_MS = 10_000;
 type Listener<T> = (value: T) => void;
-type Typist = { userId: string; name: string; kind: 'typing' | 'editing' };
+/** While someone keeps typing in a channel, the signal is repeated this often (the presence service forgets a typist after 5 s without one). */
+export const TYPING_REPEAT_MS = 3_000;
+/** Someone typing or editing in a place. */
+export type Typist = { userId: string; name: string; kind: 'typing' | 'editing' };
 type Cursor = { userId: string; name: string; cursor: CursorPosition };
 
 /**
@@ -21,12 +24,14 @@ export class PresenceApi {
   private readonly followed = new Set<string>();
   private readonly users = new Map<string, UserPresence>();
   private readonly rosters = new Map<string, PresenceMember[]>();
-  private readonly listeners = { user: new Set<Listener<UserPresence>>(), roster: new Map<string, Set<Listener<PresenceMember[]>>>(), typing: new Map<string, Set<Listener<Typist[]>>>(), cursor: new Map<string, Set<Listener<Cursor>>>() };
+  private readonly listeners = { user: new Set<Listener<UserPresence>>(), roster: new Map<string, Set<Listener<PresenceMember[]>>>(), typing: new Map<string, Set<(typists: Typist[], thread: string | null) => void>>(), cursor: new Map<string, Set<Listener<Cursor>>>() };
 
   private lastActivity = 0;
   /** Users whose status arrived as an event while a follow was waiting for its answer. */
   private readonly freshDuringFollow = new Set<string>();
   private followsInFlight = 0;
+  /** When "typing" was last sent per channel and thread (absent: not typing there). */
+  private readonly chatTypingSent = new Map<string, number>();
   private readonly cursorState = new Map<string, { last: number; pending?: CursorPosition; timer?: ReturnType<typeof setTimeout> }>();
 
   constructor(
@@ -50,6 +55,25 @@ export class PresenceApi {
   /** "I am typing/editing" in a document (optionally a thread); repeat while it goes on, `false` to stop. */
   async typing(docId: string, active = true, kind: 'typing' | 'editing' = 'editing', thread: string | null = null): Promise<void> {
     await this.send({ type: 'presence.typing', resource: { kind: 'doc', id: docId }, thread, kind, active });
+  }
+
+  /**
+   * "I am typing" in a chat channel the client has open (`chat.open`), or in one thread of it. Call
+   * it on every keystroke of the composer: it is sent at once, then at most every 3 s while typing
+   * goes on. Call it with `active: false` when the message is sent or the text cleared (sent at once;
+   * otherwise the others stop seeing it by themselves a few seconds after the last keystroke).
+   */
+  async chatTyping(channelId: string, active = true, threadRootId: string | null = null): Promise<void> {
+    const key = `${channelId}/${threadRootId ?? ''}`;
+    const last = this.chatTypingSent.get(key);
+    if (active) {
+      if (last !== undefined && Date.now() - last < TYPING_REPEAT_MS) return;
+      this.chatTypingSent.set(key, Date.now());
+    } else {
+      if (last === undefined) return;
+      this.chatTypingSent.delete(key);
+    }
+    await this.send({ type: 'presence.typing', resource: { kind: 'channel', id: channelId }, thread: threadRootId, kind: 'typing', active });
   }
 
   /**
@@ -111,8 +135,18 @@ export class PresenceApi {
     return add(this.listeners.roster, docId, listener);
   }
 
-  onTyping(docId: string, listener: Listener<Typist[]>): () => void {
-    return add(this.listeners.typing, docId, listener);
+  /** Calls `listener` with who is typing or editing in a joined document (and in which thread) after every change. */
+  onTyping(docId: string, listener: (typists: Typist[], thread: string | null) => void): () => void {
+    return add(this.listeners.typing, `doc:${docId}`, listener);
+  }
+
+  /**
+   * Calls `listener` with who is typing in an open chat channel after every change: `thread` is
+   * null for the channel's composer, or the root message id of the thread they type in. Your own
+   * typing is included: filter by userId.
+   */
+  onChatTyping(channelId: string, listener: (typists: Typist[], thread: string | null) => void): () => void {
+    return add(this.listeners.typing, `channel:${channelId}`, listener);
   }
 
   /** Calls `listener` with each cursor update in the document (your own included: filter by userId). */
@@ -122,6 +156,7 @@ export class PresenceApi {
 
   /** @internal Follows again after a reconnect. */
   async resync(): Promise<void> {
+    this.chatTypingSent.clear(); // a new connection types nowhere yet
     if (this.followed.size > 0) await this.follow([...this.followed]);
   }
 
@@ -140,7 +175,7 @@ export class PresenceApi {
         for (const l of this.listeners.roster.get(event.resource.id) ?? []) l(event.members);
         break;
       case 'presence.typing':
-        for (const l of this.listeners.typing.get(event.resource.id) ?? []) l(event.typing);
+        for (const l of this.listeners.typing.get(`${event.resource.kind}:${event.resource.id}`) ?? []) l(event.typing, event.thread);
         break;
       case 'presence.cursors':
         for (const cursor of event.cursors) for (const l of this.listeners.cursor.get(event.resource.id) ?? []) l(cursor);
@@ -155,7 +190,7 @@ export class PresenceApi {
   }
 }
 
-function add<T>(map: Map<string, Set<Listener<T>>>, key: string, listener: Listener<T>): () => void {
+function add<F>(map: Map<string, Set<F>>, key: string, listener: F): () => void {
   let set = map.get(key);
   if (!set) map.set(key, (set = new Set()));
   set.add(listener);

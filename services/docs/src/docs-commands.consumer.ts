@@ -54,7 +54,7 @@ export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicati
         const key = `${r.event.tenant}/${r.event.data.docId}`;
         if (!creators.has(key)) creators.set(key, r);
       }
-      for (const r of creators.values()) await this.acls.ensureCreated(r.event.tenant, r.event.data.docId, r.event.data.userId);
+      for (const r of creators.values()) await this.acls.ensureCreated(r.event.tenant, r.event.data.docId, r.event.data.userId, r.event.type === 'tandem.docs.counter.increment' ? 'counter' : r.event.data.kind);
       if (kind === 'counter') await this.counters.applyCommands(run as Increment[]);
       else await this.documents.applyCommands(run as ChangeCommand[]);
     }

@@ -26,9 +26,14 @@ export class StatsPublisher implements OnApplicationShutdown {
     private readonly metrics: StatsMetrics,
   ) {}
 
+  /** Hands board updates to the coalescer: sent at once unless the match had one within the interval. */
+  publishBoards(boards: BatchOutcome['boards']): void {
+    for (const b of boards) this.board(b.tenant, b.board);
+  }
+
   /** Publishes the outcome of an applied batch. */
   async publish(outcome: BatchOutcome): Promise<void> {
-    for (const b of outcome.boards) this.board(b.tenant, b.board);
+    this.publishBoards(outcome.boards);
     const records = [
       ...outcome.records.map((r) => ({ key: aggregateKey(r.tenant, `player:${r.playerId}`), event: this.event(r.tenant, 'tandem.stats.record.broken', { playerId: r.playerId, stat: r.stat, value: r.value, previous: r.previous, matchId: r.matchId }) })),
       ...outcome.ranks.map((r) => ({ key: aggregateKey(r.tenant, `player:${r.playerId}`), event: this.event(r.tenant, 'tandem.stats.rank.changed', { boardId: r.boardId, period: r.period, playerId: r.playerId, rank: r.rank, previousRank: r.previousRank, score: r.score }) })),

@@ -8,6 +8,7 @@ import { Icon } from './icons';
 export function Sidebar({ ws, route, onNavigate }: { ws: Workspace; route: string[]; onNavigate: () => void }) {
   const [adding, setAdding] = useState(false);
   const [addingChannel, setAddingChannel] = useState(false);
+  const [addingDm, setAddingDm] = useState(false);
   const active = route.join('/');
   const item = (to: string[], icon: string, label: string, extra?: preact.ComponentChildren) => (
     <li>
@@ -71,16 +72,41 @@ export function Sidebar({ ws, route, onNavigate }: { ws: Workspace; route: strin
             .filter((c) => c.kind !== 'dm')
             .map((c) => item(['chat', c.channelId], 'hash', c.name, c.unread > 0 && <span class="badge" data-unread-channel={c.channelId} aria-label={`${c.unread} unread`}>{c.unread}</span>))}
         </ul>
-        {ws.channels.some((c) => c.kind === 'dm') && (
-          <>
-            <h2>Direct messages</h2>
-            <ul>
-              {ws.channels
-                .filter((c) => c.kind === 'dm')
-                .map((c) => item(['chat', c.channelId], 'user', (c.memberIds ?? []).filter((m) => m !== ws.session.userId).join(', ') || c.name, c.unread > 0 && <span class="badge" aria-label={`${c.unread} unread`}>{c.unread}</span>))}
-            </ul>
-          </>
+        <h2 id="nav-dms">
+          Direct messages
+          <button class="icon-button ghost" aria-label="New direct message" title="New direct message" onClick={() => setAddingDm(!addingDm)}>
+            <Icon name="plus" size={16} />
+          </button>
+        </h2>
+        {addingDm && (
+          <form
+            class="new-doc"
+            onSubmit={(e) => {
+              e.preventDefault();
+              const input = (e.currentTarget as HTMLFormElement).elements.namedItem('dm-user') as HTMLInputElement;
+              const userId = input.value.trim();
+              if (!userId) return;
+              if (userId === ws.session.userId) return ws.toast('Pick someone else', 'A direct message needs another person.');
+              setAddingDm(false);
+              onNavigate();
+              go('dm', userId);
+            }}
+          >
+            <input name="dm-user" aria-label="Person to message" placeholder="Their user id, e.g. bob" list="known-people" maxLength={128} autoFocus onKeyDown={(e) => e.key === 'Escape' && setAddingDm(false)} />
+            <datalist id="known-people">
+              {[...ws.people.values()].map((p) => (
+                <option key={p.userId} value={p.userId}>
+                  {p.name}
+                </option>
+              ))}
+            </datalist>
+          </form>
         )}
+        <ul>
+          {ws.channels
+            .filter((c) => c.kind === 'dm')
+            .map((c) => item(['chat', c.channelId], 'message', ws.dmName(c.channelId), c.unread > 0 && <span class="badge" data-unread-channel={c.channelId} aria-label={`${c.unread} unread`}>{c.unread}</span>))}
+        </ul>
       </section>
       <section aria-labelledby="nav-docs">
         <h2 id="nav-docs">
@@ -142,9 +168,11 @@ export function Sidebar({ ws, route, onNavigate }: { ws: Workspace; route: strin
           <ul class="people">
             {people.map((p) => (
               <li key={p.userId} class="person" data-user={p.userId} data-status={p.status}>
-                <PresenceDot status={p.status} />
-                <span class="label">{p.name}</span>
-                {p.text && <span class="status-text">{p.text}</span>}
+                <a href={href('dm', p.userId)} class="nav-item" title={`Message ${p.name}`} onClick={onNavigate}>
+                  <PresenceDot status={p.status} />
+                  <span class="label">{p.name}</span>
+                  {p.text && <span class="status-text">{p.text}</span>}
+                </a>
               </li>
             ))}
           </ul>

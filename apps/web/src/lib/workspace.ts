@@ -61,7 +61,8 @@ export class Workspace {
     this.client.notifications.onNotification((n) => {
       if (this.inbox.some((x) => x.notificationId === n.notificationId)) return;
       this.inbox = [n, ...this.inbox];
-      if (n.link.kind === 'doc') this.addDoc(n.link.docId);
+      if (n.link.kind === 'doc') this.learnDoc(n.link.docId, n.link.docKind ?? undefined);
+      if (n.link.kind === 'card') this.learnDoc(n.link.docId, 'kanban');
       if (n.actorId) void this.meet([n.actorId]);
       this.toast(n.title, n.body, linkOf(n));
       if (n.link.kind === 'chat') void this.refreshChannels();
@@ -87,6 +88,8 @@ export class Workspace {
     if (this.client.state !== 'online') return;
     this.channels = await this.client.chat.channels().catch(() => this.channels);
     this.changed();
+    // The people of your DMs are people you work with: their names and presence.
+    void this.meet(this.channels.flatMap((c) => (c.kind === 'dm' ? (c.memberIds ?? []) : [])));
   }
 
   onChange(listener: () => void): () => void {
@@ -105,6 +108,12 @@ export class Workspace {
     return entry;
   }
 
+  /** Lists a document a notification named, with its kind when the notification says it (correcting an entry that guessed counter). */
+  learnDoc(id: string, kind?: DocKind): void {
+    const entry = this.addDoc(id, kind ?? 'counter');
+    if (kind && entry.kind !== kind) this.setKind(id, kind);
+  }
+
   /** Corrects the kind of a listed document (one shared with you opens as a counter until you say). */
   setKind(id: string, kind: DocKind): void {
     this.docs = this.docs.map((d) => (d.id === id ? { ...d, kind } : d));
@@ -121,6 +130,22 @@ export class Workspace {
     const statuses = await this.client.presence.follow(fresh).catch(() => []);
     for (const u of statuses) this.people.set(u.userId, u);
     this.changed();
+  }
+
+  /** The people of a DM other than you, by name ("Bob, Cid"). */
+  dmName(channelId: string): string {
+    const members = this.channels.find((c) => c.channelId === channelId)?.memberIds ?? [];
+    return members.filter((m) => m !== this.session.userId).map((m) => this.people.get(m)?.name ?? m).join(', ') || 'Direct message';
+  }
+
+  /** Waits (a few seconds at most) until the chat service lists the channel: it creates one a moment after Kafka has the command. */
+  async whenListed(channelId: string): Promise<boolean> {
+    for (let i = 0; i < 50; i++) {
+      await this.refreshChannels();
+      if (this.channels.some((c) => c.channelId === channelId)) return true;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    return false;
   }
 
   unreadFor(docId: string): number {
@@ -168,12 +193,13 @@ export class Workspace {
   }
 }
 
-/** Where a notification leads in the app. */
+/** Where a notification leads in the app: a document's own screen by its kind (a card's is its kanban board). */
 export function linkOf(n: Notification): string | undefined {
   switch (n.link.kind) {
     case 'doc':
+      return `#/${KIND_ROUTE[n.link.docKind ?? 'counter']}/${encodeURIComponent(n.link.docId)}`;
     case 'card':
-      return `#/doc/${encodeURIComponent(n.link.docId)}`;
+      return `#/kanban/${encodeURIComponent(n.link.docId)}`;
     case 'file':
       return n.link.docId ? `#/doc/${encodeURIComponent(n.link.docId)}` : undefined;
     case 'leaderboard':

@@ -5,6 +5,8 @@ import { Avatar } from '../components/avatar';
 import { Icon } from '../components/icons';
 import { href } from '../lib/hooks';
 import type { Workspace } from '../lib/workspace';
+import { MessageAttachments } from './chat-attachments';
+import { Composer, TypingLine } from './chat-composer';
 
 const REACTIONS = ['👍', '🎉', '❤️'];
 
@@ -42,12 +44,13 @@ export function ChatScreen({ ws, channelId, thread }: { ws: Workspace; channelId
   }, [latest]);
   const root = thread ? handle?.message(thread) : undefined;
   const member = ws.channels.some((c) => c.channelId === channelId);
+  const dm = handle?.info.kind === 'dm' ? ws.dmName(channelId) : null;
   return (
     <div class="screen wide">
       <div class="screen-header">
         <div>
-          <p class="eyebrow">Channel</p>
-          <h2 class="screen-title"># {handle?.info.name ?? channelId}</h2>
+          <p class="eyebrow">{dm ? 'Direct message' : 'Channel'}</p>
+          <h2 class="screen-title">{dm ?? `# ${handle?.info.name ?? channelId}`}</h2>
           {handle?.info.topic && <p class="muted small">{handle.info.topic}</p>}
         </div>
       </div>
@@ -59,7 +62,12 @@ export function ChatScreen({ ws, channelId, thread }: { ws: Workspace; channelId
       <div class={root ? 'with-panel' : ''}>
         <section class="card flush chat">
           {handle ? <Messages ws={ws} handle={handle} list={handle.timeline} /> : <p class="muted empty">Opening…</p>}
-          {handle && member && <Composer ws={ws} channelId={channelId} label={`Message #${handle.info.name}`} />}
+          {handle && member && (
+            <>
+              <TypingLine ws={ws} channelId={channelId} />
+              <Composer ws={ws} channelId={channelId} label={dm ? `Message ${dm}` : `Message #${handle.info.name}`} />
+            </>
+          )}
           {handle && !member && (
             <div class="composer">
               <span class="muted">You are not in #{handle.info.name} yet.</span>
@@ -78,6 +86,7 @@ export function ChatScreen({ ws, channelId, thread }: { ws: Workspace; channelId
               </a>
             </header>
             <Messages ws={ws} handle={handle} list={[root, ...handle.messages.filter((m) => m.threadRootId === root.messageId)]} inThread />
+            <TypingLine ws={ws} channelId={channelId} threadRootId={root.messageId} />
             <Composer ws={ws} channelId={channelId} threadRootId={root.messageId} label="Reply in thread" />
           </aside>
         )}
@@ -115,6 +124,7 @@ function Messages({ ws, handle, list, inThread }: { ws: Workspace; handle: ChatC
             ) : (
               <p class="message-text">{m.deleted ? <em class="muted">This message was deleted.</em> : m.text}</p>
             )}
+            {!m.deleted && <MessageAttachments ws={ws} attachments={m.attachments} />}
             {!m.deleted && (
               <div class="message-actions">
                 {m.reactions.map((r) => (
@@ -148,26 +158,5 @@ function Messages({ ws, handle, list, inThread }: { ws: Workspace; handle: ChatC
         </li>
       ))}
     </ol>
-  );
-}
-
-function Composer({ ws, channelId, threadRootId, label }: { ws: Workspace; channelId: string; threadRootId?: string; label: string }) {
-  return (
-    <form
-      class="composer"
-      onSubmit={(e) => {
-        e.preventDefault();
-        const input = (e.currentTarget as HTMLFormElement).elements.namedItem('text') as HTMLInputElement;
-        const text = input.value.trim();
-        if (!text) return;
-        ws.client.chat.post(channelId, text, threadRootId ? { threadRootId } : {}).acked.catch((err: Error) => ws.toast('Not sent', err.message));
-        input.value = '';
-      }}
-    >
-      <input name="text" aria-label={label} placeholder={`${label}…`} maxLength={4000} autoComplete="off" />
-      <button type="submit" class="primary">
-        Send
-      </button>
-    </form>
   );
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CommandId, Id } from '../ids';
+import { DocKindSchema } from './doc-kind';
 
 /** Roles on one resource, weakest first. */
 export const RESOURCE_ROLES = ['viewer', 'commenter', 'editor', 'owner'] as const;
@@ -45,6 +46,8 @@ export const AclState = z
     workspaceAccess: WorkspaceAccess,
     grants: z.array(z.object({ userId: Id, role: ResourceRole }).strict()),
     links: z.array(ShareLink),
+    /** The kind of the document (set when its first change arrives), so that a client opens it right; absent on ACLs of documents not written yet. */
+    docKind: DocKindSchema.optional(),
   })
   .strict();
 export type AclState = z.infer<typeof AclState>;

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { CommandId, Id } from '../ids';
 import { DocsAclCommandSchemas } from './acl.events';
 
-/** The kinds of collaborative document (see @tandem/documents). */
-export const DocKindSchema = z.enum(['counter', 'richtext', 'whiteboard', 'kanban']);
-export type DocKindName = z.infer<typeof DocKindSchema>;
+import { DocKindSchema } from './doc-kind';
+
+export { DocKindSchema, type DocKindName } from './doc-kind';
 
 /** An Automerge change hash (hex). */
 export const ChangeHash = z.string().regex(/^[0-9a-f]{64}$/, 'change hashes are 64 hex digits');

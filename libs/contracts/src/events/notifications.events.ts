@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { Id } from '../ids';
 import { ResourceRole } from './acl.events';
+import { DocKindSchema } from './doc-kind';
 
 /**
  * What a notification is about. Each source maps to one or more types; a user can switch any type
@@ -31,8 +32,8 @@ export type NotificationType = z.infer<typeof NotificationType>;
 export const NotificationLink = z.discriminatedUnion('kind', [
   /** A chat message (its place in the channel is `seq`; a thread reply has `threadRootId`). */
   z.object({ kind: z.literal('chat'), channelId: Id, messageId: Id, threadRootId: Id.nullable(), seq: z.number().int().min(0) }).strict(),
-  /** A document or board; `role` is what the user may do there now. */
-  z.object({ kind: z.literal('doc'), docId: Id, role: ResourceRole.nullable() }).strict(),
+  /** A document or board; `role` is what the user may do there now, `docKind` which kind it is (null when not known yet). */
+  z.object({ kind: z.literal('doc'), docId: Id, role: ResourceRole.nullable(), docKind: DocKindSchema.nullable().default(null) }).strict(),
   /** A card of a kanban board. */
   z.object({ kind: z.literal('card'), docId: Id, cardId: z.string().min(1).max(128) }).strict(),
   z.object({ kind: z.literal('file'), fileId: Id, docId: Id.nullable(), channelId: Id.nullable() }).strict(),

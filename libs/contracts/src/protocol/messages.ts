@@ -19,6 +19,14 @@ import { DocChangeCommand, DocJoinOptions, DocSyncState, DocsRequest, DocsRespon
 export const ResourceRef = z.object({ kind: z.enum(['doc', 'match']), id: Id }).strict();
 export type ResourceRef = z.infer<typeof ResourceRef>;
 
+/**
+ * Where someone types: a joined resource, or a chat channel the socket subscribed to
+ * (`chat.subscribe`). Its presence room is `<kind>:<id>`, its Socket.IO room that of the resource or
+ * channel.
+ */
+export const TypingPlaceRef = z.object({ kind: z.enum(['doc', 'match', 'channel']), id: Id }).strict();
+export type TypingPlaceRef = z.infer<typeof TypingPlaceRef>;
+
 /** Joins a resource's room; `link` is a share-link token granting a role on that resource. */
 /** `doc`: join a collaborative document of that kind and get what it lacks (see docs.messages.ts); without it, the counter. */
 export const JoinMessage = z.object({ type: z.literal('join'), resource: ResourceRef, link: z.string().min(1).max(4096).optional(), doc: DocJoinOptions.optional() }).strict();
@@ -51,7 +59,7 @@ export type CursorPosition = z.infer<typeof CursorPosition>;
 /** Presence messages: status, typing/editing, activity, cursors and following other users. */
 export const PresenceMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('presence.status'), status: ChosenStatus, text: z.string().max(200).nullable().default(null), textExpiresAt: z.iso.datetime({ offset: true }).nullable().default(null) }).strict(),
-  z.object({ type: z.literal('presence.typing'), resource: ResourceRef, thread: Id.nullable().default(null), kind: z.enum(['typing', 'editing']), active: z.boolean() }).strict(),
+  z.object({ type: z.literal('presence.typing'), resource: TypingPlaceRef, thread: Id.nullable().default(null), kind: z.enum(['typing', 'editing']), active: z.boolean() }).strict(),
   z.object({ type: z.literal('presence.activity') }).strict(),
   z.object({ type: z.literal('presence.cursor'), resource: ResourceRef, cursor: CursorPosition }).strict(),
   z.object({ type: z.literal('presence.follow'), userIds: z.array(Id).min(1).max(500) }).strict(),
@@ -88,8 +96,8 @@ export type ServerEvent =
   | { type: 'auth.expiring'; expiresAt: number }
   /** Who is in the resource's room now (after every change). */
   | { type: 'presence.roster'; resource: ResourceRef; members: PresenceMember[] }
-  /** Who is typing or editing in the resource (or one thread of it) now. */
-  | { type: 'presence.typing'; resource: ResourceRef; thread: string | null; typing: Array<{ userId: string; name: string; kind: 'typing' | 'editing' }> }
+  /** Who is typing or editing in the resource or channel (or one thread of it) now. */
+  | { type: 'presence.typing'; resource: TypingPlaceRef; thread: string | null; typing: Array<{ userId: string; name: string; kind: 'typing' | 'editing' }> }
   /** Where users' cursors are: one batch per room every 50 ms, each user's latest position once (may be dropped). */
   | { type: 'presence.cursors'; resource: ResourceRef; cursors: Array<{ userId: string; name: string; cursor: CursorPosition }> }
   /** A followed user's status changed. */
@@ -161,11 +169,11 @@ export function userStatusRoom(tenant: string, userId: string): string {
 }
 
 /** The presence room name of a resource (`doc:plans`), as `presence.*.v1` carry it. */
-export function presenceRoomOf(resource: ResourceRef): string {
+export function presenceRoomOf(resource: ResourceRef | TypingPlaceRef): string {
   return `${resource.kind}:${resource.id}`;
 }
 
 /** Socket.IO room name of a resource, tenant-scoped so tenants never share a room. */
-export function roomOf(tenant: string, resource: ResourceRef): string {
+export function roomOf(tenant: string, resource: ResourceRef | TypingPlaceRef): string {
   return `t:${tenant}:${resource.kind}:${resource.id}`;
 }

@@ -188,9 +188,45 @@ export function resolveRange(doc: RichTextDoc, range: Range): { start: number; e
   return a <= b ? { start: a, end: b } : { start: b, end: a };
 }
 
-function toValue(block: Block): { [key: string]: A.MaterializeValue } {
+/**
+ * A block as Automerge stores it. `type` and `parents` are immutable strings (scalars), as in
+ * Automerge's rich-text schema: the ProseMirror binding (@automerge/prosemirror) only takes a
+ * marker whose type is one, and a scalar cannot be half-edited by a concurrent change.
+ */
+export function toValue(block: Block): { [key: string]: A.MaterializeValue } {
   if (!BLOCK_TYPES.includes(block.type)) throw new DocumentError('invalid-argument', `unknown block type "${block.type}"; use one of ${BLOCK_TYPES.join(', ')}`);
+  for (const p of block.parents ?? []) if (!BLOCK_TYPES.includes(p)) throw new DocumentError('invalid-argument', `unknown parent block type "${p}"; use one of ${BLOCK_TYPES.join(', ')}`);
   const attrs: { [k: string]: A.MaterializeValue } = {};
   for (const [k, v] of Object.entries(block.attrs ?? {})) if (v !== undefined) attrs[k] = v;
-  return { type: block.type, parents: [...(block.parents ?? [])], attrs };
+  return { type: new A.ImmutableString(block.type), parents: (block.parents ?? []).map((p) => new A.ImmutableString(p)), attrs };
+}
+
+/**
+ * Rewrites block markers written with plain strings (by Tandem before the ProseMirror editor) as
+ * immutable strings, so the editor binding reads them. Same block, same attributes; returns how many it rewrote.
+ */
+export function normalizeBlocks(d: RichTextDoc): number {
+  let index = 0;
+  let rewritten = 0;
+  for (const span of A.spans(d, TEXT_PATH)) {
+    if (span.type === 'block') {
+      const v = span.value;
+      const plain = typeof v.type === 'string' || (Array.isArray(v.parents) && v.parents.some((p) => typeof p === 'string'));
+      if (plain) {
+        const block = readBlock(v);
+        A.updateBlock(d, TEXT_PATH, index, { ...v, type: new A.ImmutableString(block.type), parents: block.parents.map((p) => new A.ImmutableString(p)) });
+        rewritten++;
+      }
+      index += 1;
+    } else index += span.value.length;
+  }
+  return rewritten;
+}
+
+/** A stored block marker's value read as a {@link Block} (type and parents as plain or immutable strings). */
+export function readBlock(value: { [key: string]: A.MaterializeValue }): Block {
+  const str = (x: unknown): string | null => (typeof x === 'string' ? x : A.isImmutableString(x) ? x.val : null);
+  const attrs = (value.attrs && typeof value.attrs === 'object' && !Array.isArray(value.attrs) && !A.isImmutableString(value.attrs) ? value.attrs : {}) as Block['attrs'];
+  const parents = Array.isArray(value.parents) ? (value.parents.map(str).filter((p) => p !== null) as BlockType[]) : [];
+  return { type: (str(value.type) ?? 'paragraph') as BlockType, parents, attrs: { ...attrs } };
 }

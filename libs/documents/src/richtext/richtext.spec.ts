@@ -45,6 +45,18 @@ describe('rich text', () => {
     expect(rt.blocks(doc).map((b) => [b.block.type, b.block.attrs.level ?? null])).toEqual([['heading', 3], ['heading', 2]]);
   });
 
+  it("renders a paragraph inside a list item (the ProseMirror binding's form) as that list item", () => {
+    let doc = setup('OneTwo');
+    doc = edit(doc, 'ann', (d) => {
+      rt.setBlock(d, 0, { type: 'paragraph', parents: ['ordered-list-item'], attrs: {} });
+      rt.splitBlock(d, 4, { type: 'paragraph', parents: ['unordered-list-item', 'unordered-list-item'], attrs: {} });
+    });
+    expect(rt.blocks(doc).map((b) => [b.block.type, b.block.parents, b.runs.map((r) => r.text).join('')])).toEqual([
+      ['ordered-list-item', [], 'One'],
+      ['unordered-list-item', ['unordered-list-item'], 'Two'],
+    ]);
+  });
+
   it('starts with an implicit paragraph: text with no markers renders as one', () => {
     const doc = setup('plain');
     expect(rt.blocks(doc)).toEqual([{ block: rt.paragraph(), marker: -1, start: 0, runs: [{ text: 'plain', marks: {} }] }]);

@@ -1,6 +1,6 @@
 import * as A from '@automerge/automerge';
 import type { RichTextDoc } from '../kinds';
-import { Block, MarkName, MARK_NAMES, TEXT_PATH, paragraph } from './richtext.ops';
+import { Block, MarkName, MARK_NAMES, TEXT_PATH, paragraph, readBlock } from './richtext.ops';
 
 /**
  * Reading rich text for rendering, and cursors. These take a document (or a draft inside a change,
@@ -32,7 +32,7 @@ export function blocks(doc: RichTextDoc): RenderedBlock[] {
   let current: RenderedBlock | null = null;
   for (const span of A.spans(doc, TEXT_PATH)) {
     if (span.type === 'block') {
-      current = { block: toBlock(span.value), marker: index, start: index + 1, runs: [] };
+      current = { block: listItemContent(readBlock(span.value)), marker: index, start: index + 1, runs: [] };
       out.push(current);
       index += 1;
       continue;
@@ -46,6 +46,18 @@ export function blocks(doc: RichTextDoc): RenderedBlock[] {
   }
   if (out.length === 0) out.push({ block: paragraph(), marker: -1, start: 0, runs: [] });
   return out;
+}
+
+/**
+ * A paragraph whose innermost parent is a list item is that list item's text: ProseMirror's
+ * Automerge binding stores a paragraph turned into a list item that way (`{type: 'paragraph',
+ * parents: ['unordered-list-item']}`) where the operations here store an `unordered-list-item`
+ * block. Both render as the same list item.
+ */
+function listItemContent(block: Block): Block {
+  const inner = block.parents.at(-1);
+  if (block.type !== 'paragraph' || (inner !== 'unordered-list-item' && inner !== 'ordered-list-item')) return block;
+  return { ...block, type: inner, parents: block.parents.slice(0, -1) };
 }
 
 /** The text without formatting, one line per block (a leading marker adds no empty line). */
@@ -103,12 +115,6 @@ function toMarks(set: A.MarkSet | undefined): Marks {
     else if (typeof v === 'string' && v.length > 0) marks[name] = v;
   }
   return marks;
-}
-
-function toBlock(value: { [key: string]: A.MaterializeValue }): Block {
-  const attrs = (value.attrs && typeof value.attrs === 'object' && !Array.isArray(value.attrs) ? value.attrs : {}) as Block['attrs'];
-  const parents = Array.isArray(value.parents) ? (value.parents.filter((p) => typeof p === 'string') as Block['parents']) : [];
-  return { type: (typeof value.type === 'string' ? value.type : 'paragraph') as Block['type'], parents, attrs: { ...attrs } };
 }
 
 /**

@@ -165,6 +165,61 @@ export function runEventBusContract(name: string, setup: () => Promise<EventBusC
       await eventually(async () => expect(await lagOf()).toBe(0), timeoutMs, 200);
     }, timeoutMs * 2);
 
+    it('commits a pipelined batch only once it is settled', async () => {
+      const group = uniqueId('g');
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((r) => (release = r));
+      const seen: number[] = [];
+      subscriptions.push(
+        await ctx.bus.subscribe({
+          groupId: group,
+          topics: [topic],
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            const mine = batch.records.filter((r) => r.event.tenant === tenant);
+            seen.push(...mine.map(byOf));
+            return { settled: mine.length > 0 ? held : Promise.resolve() };
+          },
+        }),
+      );
+      const lagOf = async () => ((await ctx.bus.consumerLag?.()) ?? []).filter((l) => l.group === group).reduce((sum, l) => sum + l.lag, 0);
+      await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-pipe', 1), incrementRecord(tenant, 'doc-pipe', 2)]);
+      await eventually(() => expect(seen).toEqual([1, 2]), timeoutMs);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(await lagOf()).toBeGreaterThanOrEqual(2);
+      release();
+      await eventually(async () => expect(await lagOf()).toBe(0), timeoutMs, 200);
+      expect(seen).toEqual([1, 2]);
+    }, timeoutMs * 2);
+
+    it('redelivers from a pipelined batch whose settling failed, with the batches after it', async () => {
+      let failed = false;
+      const seen: number[] = [];
+      subscriptions.push(
+        await ctx.bus.subscribe({
+          groupId: uniqueId('g'),
+          topics: [topic],
+          fromBeginning: true,
+          handleBatch: async (batch) => {
+            const mine = batch.records.filter((r) => r.event.tenant === tenant).map(byOf);
+            seen.push(...mine);
+            if (!failed && mine.includes(1)) {
+              failed = true;
+              return { settled: new Promise<void>((_, reject) => setTimeout(() => reject(new Error('settling failure (test)')), 300)) };
+            }
+            return { settled: Promise.resolve() };
+          },
+        }),
+      );
+      await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-pipe-f', 1)]);
+      await eventually(() => expect(seen).toContain(1), timeoutMs);
+      await ctx.bus.publish(topic, [incrementRecord(tenant, 'doc-pipe-f', 2)]);
+      await eventually(() => {
+        expect(seen.filter((by) => by === 1)).toHaveLength(2);
+        expect(seen.slice(seen.lastIndexOf(1))).toEqual([1, 2]);
+      }, timeoutMs);
+    }, timeoutMs * 2);
+
     it('skips a malformed record without stopping the stream', async () => {
       const invalid: InvalidRecord[] = [];
       const { seen } = await collect(ctx.bus, uniqueId('g'), { invalid });

@@ -25,6 +25,17 @@ export interface ConsumedBatch<T extends TopicName> {
   records: ConsumedRecord<T>[];
 }
 
+/**
+ * A batch whose handler did the part that cannot wait and finishes the rest in the background (a
+ * pipeline): the bus may hand over the partition's next batches meanwhile, and commits the batch
+ * only once `settled` resolves, batches in order. If `settled` rejects, the partition is rewound
+ * to that batch, which is redelivered with every batch after it. How many batches of a partition
+ * may be unsettled at once is the bus's to bound (the next handover waits for the oldest).
+ */
+export interface Settling {
+  settled: Promise<void>;
+}
+
 /** A record that failed validation on consume; it is skipped so it never stops the stream. */
 export interface InvalidRecord {
   topic: string;
@@ -45,9 +56,10 @@ export interface SubscribeOptions<T extends TopicName> {
   fromBeginning?: boolean;
   /**
    * Processes one partition's batch. Resolving commits the batch; throwing redelivers it
-   * (at-least-once), so handlers must be idempotent.
+   * (at-least-once), so handlers must be idempotent. Resolving with {@link Settling} hands the
+   * partition's next batch over at once and commits this one when `settled` resolves.
    */
-  handleBatch(batch: ConsumedBatch<T>): Promise<void>;
+  handleBatch(batch: ConsumedBatch<T>): Promise<void | Settling>;
   /** Called for each record that fails validation; defaults to the bus's own reporter (count and log). */
   onInvalid?(record: InvalidRecord): Promise<void> | void;
 }

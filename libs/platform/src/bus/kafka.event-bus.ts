@@ -1,7 +1,7 @@
 import { COMPACTED_TOPICS, TopicName } from '@tandem/contracts';
 import { Admin, Consumer, IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
 import type { Logger } from '../observability/logger';
-import type { ConsumedRecord, ConsumerLag, EventBus, InvalidRecord, PublishRecord, SubscribeOptions, Subscription } from './event-bus.port';
+import type { ConsumedRecord, ConsumerLag, EventBus, InvalidRecord, PublishRecord, Settling, SubscribeOptions, Subscription } from './event-bus.port';
 import { decodeRecord, encodeRecords } from './records';
 
 export interface KafkaEventBusOptions {
@@ -15,6 +15,9 @@ export interface KafkaEventBusOptions {
   /** Reports records that fail validation, for subscriptions without their own `onInvalid`. */
   reportInvalid?: (record: InvalidRecord) => void;
 }
+
+/** Pipelined batches of one partition that may wait for their commit before a handover waits too. */
+const MAX_UNSETTLED = 8;
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
@@ -42,6 +45,7 @@ export class KafkaEventBus implements EventBus {
   /** Groups this bus consumes in, and their topics (for {@link consumerLag}). */
   private readonly groups = new Map<string, { topics: readonly string[]; fromBeginning: boolean }>();
   private lagAdmin?: Promise<Admin>;
+  private readonly pipelines = new Map<Consumer, { topics: readonly string[]; lines: Map<string, { tail: Promise<void> }> }>();
 
   constructor(private readonly options: KafkaEventBusOptions) {
     this.partitions = options.partitions ?? 6;
@@ -138,6 +142,9 @@ export class KafkaEventBus implements EventBus {
         resolve();
       });
     });
+    /** Per partition: the pipelined batches not yet committed (see {@link Settling}). */
+    const pipelines = new Map<string, { tail: Promise<void>; pending: number; generation: number }>();
+    this.pipelines.set(consumer, { topics: options.topics, lines: pipelines });
     await consumer.connect();
     await consumer.subscribe({ topics: [...options.topics], fromBeginning: options.fromBeginning ?? false });
     await consumer.run({
@@ -155,21 +162,61 @@ export class KafkaEventBus implements EventBus {
           else this.options.logger.error({ err: decoded.invalid.error, topic, offset: message.offset }, 'skipped an invalid record');
         }
         if (!isRunning() || isStale()) return;
+        const key = `${topic}#${batch.partition}`;
+        let settling: void | Settling = undefined;
         if (records.length > 0) {
           // Heartbeats go out only when asked for: a batch handled for longer than the session
           // timeout (30 s) would get the member evicted, its commit refused, and the same batch
           // redelivered, again and again. So keep beating while the handler runs.
           const beating = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
           try {
-            await options.handleBatch({ topic, partition: batch.partition, records });
+            settling = await options.handleBatch({ topic, partition: batch.partition, records });
+            settling?.settled.catch(() => undefined); // awaited in order below; not an unhandled rejection meanwhile
           } finally {
             clearInterval(beating);
           }
         }
         const last = batch.messages[batch.messages.length - 1];
-        if (!last) return;
+        if (!last || isStale()) return;
+        const commit = () => consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        const line = pipelines.get(key);
+        if (!settling && !line) {
+          resolveOffset(last.offset);
+          await commit();
+          await heartbeat();
+          return;
+        }
+        // Pipelined: the next fetch starts after this batch, its commit waits for `settled` (and for
+        // every earlier batch of the partition), a failure rewinds the partition to this batch.
+        const p = line ?? { tail: Promise.resolve(), pending: 0, generation: 0 };
+        pipelines.set(key, p);
+        const generation = p.generation;
+        const first = batch.messages[0]!.offset;
+        const settled = settling ? settling.settled : Promise.resolve();
+        p.pending++;
+        p.tail = p.tail.then(async () => {
+          try {
+            await settled;
+          } catch (error) {
+            if (generation !== p.generation) return;
+            p.generation++;
+            this.options.logger.warn({ err: error, topic, partition: batch.partition, offset: first }, 'a pipelined batch failed; redelivering from it');
+            try {
+              consumer.seek({ topic, partition: batch.partition, offset: first });
+            } catch (seekError) {
+              this.options.logger.warn({ err: seekError, topic, partition: batch.partition }, 'could not rewind; the next owner of the partition redelivers');
+            }
+            return;
+          } finally {
+            p.pending--;
+            if (p.pending === 0 && pipelines.get(key) === p) pipelines.delete(key);
+          }
+          if (generation !== p.generation) return;
+          // Refused after a rebalance: the partition's new owner redelivers from the last commit.
+          await commit().catch((error) => this.options.logger.warn({ err: error, topic, partition: batch.partition }, 'could not commit a pipelined batch'));
+        });
         resolveOffset(last.offset);
-        await consumer.commitOffsets([{ topic, partition: batch.partition, offset: (BigInt(last.offset) + 1n).toString() }]);
+        if (p.pending > MAX_UNSETTLED) await p.tail;
         await heartbeat();
       },
     });
@@ -178,6 +225,7 @@ export class KafkaEventBus implements EventBus {
       close: async () => {
         if (!this.consumers.delete(consumer)) return;
         this.groups.delete(options.groupId);
+        await this.settle(consumer);
         // disconnect() waits for the batch in progress, which commits before returning.
         await consumer.disconnect();
       },
@@ -233,12 +281,25 @@ export class KafkaEventBus implements EventBus {
     const admin = this.lagAdmin;
     this.lagAdmin = undefined;
     await admin?.then((a) => a.disconnect()).catch(() => undefined);
-    await Promise.all([...this.consumers].map((c) => c.disconnect()));
+    await Promise.all([...this.consumers].map(async (c) => {
+      await this.settle(c);
+      await c.disconnect();
+    }));
     this.consumers.clear();
     this.groups.clear();
     if (this.producer) await this.producer.disconnect();
     this.producer = undefined;
     this.producerConnecting = undefined;
+  }
+
+  /** Stops fetching and waits until every pipelined batch of `consumer` is settled and committed. */
+  private async settle(consumer: Consumer): Promise<void> {
+    const entry = this.pipelines.get(consumer);
+    this.pipelines.delete(consumer);
+    if (!entry || entry.lines.size === 0) return;
+    const { topics, lines } = entry;
+    consumer.pause(topics.map((topic) => ({ topic })));
+    while (lines.size > 0) await Promise.all([...lines.values()].map((l) => l.tail));
   }
 
   private async connectProducer(): Promise<Producer> {

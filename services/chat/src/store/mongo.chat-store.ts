@@ -203,7 +203,7 @@ export class MongoChatStore implements ChatStore {
     for (const m of written) byChannel.set(m.channelId, [...(byChannel.get(m.channelId) ?? []), m]);
     await mapLimit([...byChannel], CONCURRENCY, async ([channelId, list]) => {
       const _id = `${tenant}/${channelId}`;
-      const rows = new Map(((await this.rosters.findOne({ _id }))?.members as ChatMember[] | undefined)?.map((m) => [m.userId, m]) ?? []);
+      const rows = new Map((await this.roster(tenant, channelId)).map((m) => [m.userId, m]));
       const changed = list.filter((m) => (rows.get(m.userId)?.version ?? -1) < m.version);
       if (!changed.length) return;
       for (const m of changed) rows.set(m.userId, pick<ChatMember>(m as unknown as Doc, MEMBER_FIELDS));
@@ -237,7 +237,10 @@ export class MongoChatStore implements ChatStore {
 
   async roster(tenant: string, channelId: string) {
     const row = await this.rosters.findOne({ _id: `${tenant}/${channelId}` });
-    return ((row?.members as Doc[] | undefined) ?? []).map(toMember);
+    if (row) return (row.members as Doc[]).map(toMember);
+    // No roster: a channel without members yet, or one stored before rosters existed (its rows
+    // are in chat_members; the next member write creates the roster from them).
+    return (await this.memberRows.find({ tenant, channelId }).toArray()).map(toMember);
   }
 
   async members(tenant: string, channelId: string) {

@@ -5,10 +5,10 @@ const command = (type: AclCommand['type'], data: Record<string, unknown>): AclCo
   ({ id: 'e', type, source: '/t', specversion: '1.0', time: new Date().toISOString(), tenant: 't', data: { docId: 'd', commandId: 'cmd-00000001', userId: 'ann', ...data } }) as AclCommand;
 
 describe('applyAclCommand', () => {
-  const base = createdAcl('d', 'ann');
+  const base = createdAcl('d', 'ann', 'richtext');
 
-  it('gives the creator ownership and members edit access', () => {
-    expect(base).toMatchObject({ version: 1, workspaceAccess: 'editor', grants: [{ userId: 'ann', role: 'owner' }] });
+  it('gives the creator ownership and members edit access, and says the document’s kind', () => {
+    expect(base).toMatchObject({ version: 1, workspaceAccess: 'editor', grants: [{ userId: 'ann', role: 'owner' }], docKind: 'richtext' });
   });
 
   it('grants, changes and revokes a role, one version each', () => {

@@ -1,4 +1,4 @@
-import type { AclState, EventOfType, ResourceRole, TOPICS } from '@tandem/contracts';
+import type { AclState, DocKindName, EventOfType, ResourceRole, TOPICS } from '@tandem/contracts';
 
 type Docs = typeof TOPICS.docsCommands;
 export type AclCommandType = 'tandem.docs.acl.grant' | 'tandem.docs.acl.workspace-access' | 'tandem.docs.acl.link.create' | 'tandem.docs.acl.link.revoke';
@@ -6,9 +6,9 @@ export type AclCommand = EventOfType<Docs, AclCommandType>;
 
 export const ACL_COMMAND_TYPES: readonly string[] = ['tandem.docs.acl.grant', 'tandem.docs.acl.workspace-access', 'tandem.docs.acl.link.create', 'tandem.docs.acl.link.revoke'];
 
-/** The ACL a document gets when its first change arrives: its creator owns it, members may edit. */
-export function createdAcl(docId: string, creator: string): AclState {
-  return { resource: { kind: 'doc', id: docId }, version: 1, workspaceAccess: 'editor', grants: [{ userId: creator, role: 'owner' }], links: [] };
+/** The ACL a document gets when its first change arrives: its creator owns it, members may edit; it says the document's kind. */
+export function createdAcl(docId: string, creator: string, docKind: DocKindName): AclState {
+  return { resource: { kind: 'doc', id: docId }, version: 1, workspaceAccess: 'editor', grants: [{ userId: creator, role: 'owner' }], links: [], docKind };
 }
 
 /**

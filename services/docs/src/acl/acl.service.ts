@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AclState, TOPICS, TopicEvent, aggregateKey, emptyAcl } from '@tandem/contracts';
+import { AclState, DocKindName, TOPICS, TopicEvent, aggregateKey, emptyAcl } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, PublishRecord, SERVICE_NAME } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
 import { DOCUMENT_STORE, DocumentStore } from '../store/document-store.port';
@@ -27,10 +27,14 @@ export class AclService {
     return (await this.load(tenant, docId)) ?? emptyAcl('doc', docId);
   }
 
-  /** Gives a new document its first ACL (the creator owns it); nothing for an existing one. */
-  async ensureCreated(tenant: string, docId: string, creator: string): Promise<void> {
-    if (await this.load(tenant, docId)) return;
-    await this.save(tenant, docId, createdAcl(docId, creator));
+  /**
+   * Gives a new document its first ACL (the creator owns it). An existing ACL that does not say the
+   * document's kind yet (shared before its first change, or stored before ACLs carried it) learns it.
+   */
+  async ensureCreated(tenant: string, docId: string, creator: string, docKind: DocKindName): Promise<void> {
+    const current = await this.load(tenant, docId);
+    if (!current) return this.save(tenant, docId, createdAcl(docId, creator, docKind));
+    if (!current.docKind) await this.save(tenant, docId, { ...current, docKind, version: current.version + 1 });
   }
 
   /** Applies ACL commands of one partition in order; each change is stored, then published. */

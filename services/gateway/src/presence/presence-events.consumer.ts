@@ -1,5 +1,5 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ResourceKind, ResourceRef, TOPICS, roomOf, userStatusRoom } from '@tandem/contracts';
+import { ResourceKind, ResourceRef, TOPICS, TypingPlaceRef, roomOf, userStatusRoom } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, Metrics, Subscription } from '@tandem/platform';
 import { gatewayGroup } from '../events/gateway-group';
 import { RoomEmitterRepository } from '../events/room-emitter.repository';
@@ -11,9 +11,16 @@ export function resourceOfRoom(room: string): ResourceRef | null {
   return kind.success ? { kind: kind.data, id: room.slice(at + 1) } : null;
 }
 
+/** `channel:general` or `doc:plans` → the place someone types in, or null for a kind this gateway does not know. */
+export function typingPlaceOfRoom(room: string): TypingPlaceRef | null {
+  const at = room.indexOf(':');
+  const kind = TypingPlaceRef.shape.kind.safeParse(room.slice(0, at));
+  return kind.success ? { kind: kind.data, id: room.slice(at + 1) } : null;
+}
+
 /**
  * Turns `presence.events.v1` into emits to this gateway's sockets: rosters and typing to the
- * resource's room, user statuses to the room of that user's followers. Every gateway reads every
+ * resource's (or chat channel's) room, user statuses to the room of that user's followers. Every gateway reads every
  * event in a group of its own (see `DocsEventsConsumer` for why).
  */
 @Injectable()
@@ -42,7 +49,7 @@ export class PresenceEventsConsumer implements OnApplicationBootstrap, OnApplica
               break;
             }
             case 'tandem.presence.typists': {
-              const resource = resourceOfRoom(event.data.room);
+              const resource = typingPlaceOfRoom(event.data.room);
               if (resource) this.rooms.emit(roomOf(event.tenant, resource), { type: 'presence.typing', resource, thread: event.data.thread, typing: event.data.typing });
               break;
             }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Ack, PresenceMessage, ProtocolError, ResourceRef, UserPresence, roomOf, userStatusRoom } from '@tandem/contracts';
+import { Ack, PresenceMessage, ProtocolError, ResourceRef, UserPresence, channelRoom, roomOf, userStatusRoom } from '@tandem/contracts';
 import type { Socket } from 'socket.io';
 import { DocsUnavailableError } from '../docs/docs-read.repository';
 import type { SocketSession } from '../session/socket-session';
@@ -13,7 +13,8 @@ export const MAX_FOLLOWED = 500;
 /**
  * A socket's presence messages: status, activity and typing go to the presence service; cursors are
  * relayed to the room directly; following joins the followed users' status rooms and answers with
- * their current statuses. Typing and cursors need the socket to be in the resource's room.
+ * their current statuses. Typing and cursors need the socket to be in the resource's room (typing in
+ * a chat channel: subscribed to the channel, which the chat service allowed).
  */
 @Injectable()
 export class GatewayPresenceService {
@@ -30,7 +31,8 @@ export class GatewayPresenceService {
         await this.reporter.report(socket.id, session, message);
         return { ok: true };
       case 'presence.typing': {
-        const refused = this.requireJoined(session, message.resource);
+        const { kind, id } = message.resource;
+        const refused = kind === 'channel' ? this.requireSubscribed(socket, session, id) : this.requireJoined(session, { kind, id });
         if (refused) return { ok: false, error: refused };
         await this.reporter.report(socket.id, session, message);
         return { ok: true };
@@ -57,6 +59,11 @@ export class GatewayPresenceService {
         for (const id of message.userIds) await socket.leave(userStatusRoom(session.principal.tenant, id));
         return { ok: true };
     }
+  }
+
+  private requireSubscribed(socket: Socket, session: SocketSession, channelId: string): ProtocolError | null {
+    if (socket.rooms.has(channelRoom(session.principal.tenant, channelId))) return null;
+    return { code: 'FORBIDDEN', message: 'open (subscribe to) the channel first' };
   }
 
   private requireJoined(session: SocketSession, resource: { kind: ResourceRef['kind']; id: string }): ProtocolError | null {

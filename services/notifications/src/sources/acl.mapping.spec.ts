@@ -9,10 +9,16 @@ describe('mapAclChange', () => {
     const current = acl(2, [{ userId: 'ann', role: 'owner' }, { userId: 'bob', role: 'editor' }, { userId: 'cat', role: 'viewer' }, { userId: 'dan', role: 'commenter' }]);
     const cs = mapAclChange({ previous, current });
     expect(cs.map((c) => [c.userId, c.link, c.idempotencyKey])).toEqual([
-      ['bob', { kind: 'doc', docId: 'd1', role: 'editor' }, 'acl:doc:d1:v2'],
-      ['dan', { kind: 'doc', docId: 'd1', role: 'commenter' }, 'acl:doc:d1:v2'],
+      ['bob', { kind: 'doc', docId: 'd1', role: 'editor', docKind: null }, 'acl:doc:d1:v2'],
+      ['dan', { kind: 'doc', docId: 'd1', role: 'commenter', docKind: null }, 'acl:doc:d1:v2'],
     ]);
     expect(cs[1]).toMatchObject({ type: 'doc.shared', title: 'Document d1 was shared with you (commenter)', scopes: [{ kind: 'doc', id: 'd1' }], actorId: null });
+  });
+
+  it('says the kind of the document shared, when its ACL knows it, so the client opens the right screen', () => {
+    const previous = { ...acl(1, [{ userId: 'ann', role: 'owner' }]), docKind: 'whiteboard' as const };
+    const current = { ...acl(2, [{ userId: 'ann', role: 'owner' }, { userId: 'bob', role: 'viewer' }]), docKind: 'whiteboard' as const };
+    expect(mapAclChange({ previous, current }).map((c) => c.link)).toEqual([{ kind: 'doc', docId: 'd1', role: 'viewer', docKind: 'whiteboard' }]);
   });
 
   it('notifies nobody for the first ACL seen (the creator owns it, or there is nothing to compare with)', () => {

@@ -33,7 +33,7 @@ export function mapAclChange(snapshot: AclSnapshot): Candidate[] {
       title: before.has(g.userId) ? `You are now ${g.role} of document ${docId}` : `Document ${docId} was shared with you (${g.role})`,
       body: '',
       actorId: null,
-      link: { kind: 'doc' as const, docId, role: g.role },
+      link: { kind: 'doc' as const, docId, role: g.role, docKind: current.docKind ?? null },
       scopes: [{ kind: 'doc' as const, id: docId }],
       idempotencyKey: `acl:doc:${docId}:v${current.version}`,
       requiresDoc: null,

@@ -33,15 +33,22 @@ export class StatsIngestConsumer implements OnApplicationBootstrap, OnApplicatio
       groupId: this.groupId,
       topics: [TOPICS.statsIngest],
       fromBeginning: true,
+      // The boards go out as soon as the matches are stored; the batch is committed once its
+      // projections (match lines, leaderboards) are written and their events published.
       handleBatch: async ({ records }) => {
         const stop = this.metrics.batchSeconds.startTimer();
-        const outcome = await this.ingest.applyBatch(records.map((r) => r.event as IngestEvent));
-        stop();
+        const { projected, ...outcome } = await this.ingest.applyMatches(records.map((r) => r.event as IngestEvent));
         this.metrics.ingested.inc({ outcome: 'applied' }, outcome.applied);
         this.metrics.ingested.inc({ outcome: 'duplicate' }, outcome.duplicates);
         const newest = Math.max(...records.map((r) => Date.parse(r.event.time)));
         this.metrics.lag.set(Math.max(0, Date.now() - newest) / 1000);
-        await this.publisher.publish(outcome);
+        this.publisher.publishBoards(outcome.boards);
+        return {
+          settled: projected.then(async (p) => {
+            stop();
+            await this.publisher.publish({ ...outcome, boards: [], ...p });
+          }),
+        };
       },
       onInvalid: async (record) => {
         this.logger.warn({ err: record.error, partition: record.partition, offset: record.offset }, 'invalid record on stats.ingest.v1; sent to stats.ingest.dlq.v1');

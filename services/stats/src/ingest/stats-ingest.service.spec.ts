@@ -88,6 +88,31 @@ describe(StatsIngestService.name, () => {
     }
   });
 
+  it('stores the matches of a batch and gives their boards before its projections, and projects batches queued meanwhile in one pass', async () => {
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((r) => (release = r));
+    const save = h.store.savePlayerMatches.bind(h.store);
+    const passes: string[][] = [];
+    h.store.savePlayerMatches = async (t, rows) => {
+      passes.push([...new Set(rows.map((r) => r.matchId))].sort());
+      if (passes.length === 1) await held;
+      return save(t, rows);
+    };
+    const first = await h.ingest.applyMatches([playerStats(tenant, 'm1', 1, 'ann', { kills: 2 })]);
+    expect(first.boards.map((b) => b.board.matchId)).toEqual(['m1']);
+    expect((await h.profiles.board(tenant, 'm1')).events).toBe(1);
+    expect((await h.profiles.history(tenant, 'ann', 0, 10)).total).toBe(0);
+    const second = await h.ingest.applyMatches([playerStats(tenant, 'm2', 1, 'ann', { kills: 3 })]);
+    const third = await h.ingest.applyMatches([playerStats(tenant, 'm2', 2, 'ann', { kills: 1 }), playerStats(tenant, 'm3', 1, 'bob', { kills: 1 })]);
+    expect(third.boards.map((b) => b.board.matchId).sort()).toEqual(['m2', 'm3']);
+    release();
+    const projected = await Promise.all([first.projected, second.projected, third.projected]);
+    expect(passes).toEqual([['m1'], ['m2', 'm3']]);
+    expect(projected[1]).toEqual({ records: [], ranks: [] });
+    expect(projected[2].records).toEqual([{ tenant, playerId: 'ann', stat: 'kills', value: 4, previous: 2, matchId: 'm2' }]);
+    expect((await h.profiles.profile(tenant, 'ann', 5)).totals).toEqual({ kills: 6 });
+  });
+
   it('keeps a cancelled match out of profiles', async () => {
     await h.ingest.applyBatch(match('m1'));
     await h.ingest.applyBatch([...match('m2').slice(0, 4), ingestEvent(tenant, 'tandem.stats.match.cancelled', { matchId: 'm2', seq: 9 })]);
