@@ -1,10 +1,10 @@
 import type { ChatMessage } from '@tandem/contracts';
 import { signToken } from '@tandem/platform';
-import { eventually, requireEnv, uniqueId } from '@tandem/platform/testing';
+import { eventually, uniqueId } from '@tandem/platform/testing';
 import { Sent, TandemClient } from '@tandem/sdk';
-import { randomBytes } from 'node:crypto';
 import { io, Socket } from 'socket.io-client';
-import { RunningProcess, startProcess, stopAll } from './support/processes';
+import { startChatPlatform } from './support/chat-platform';
+import { RunningProcess, stopAll } from './support/processes';
 
 type Refusal = { code: string; message: string };
 
@@ -14,18 +14,14 @@ type Refusal = { code: string; message: string };
  * channel roles, invite and remove, pins, browsing public channels and searching messages.
  */
 describe('chat channels across the platform', () => {
-  const jwtSecret = randomBytes(32).toString('hex');
   let gateway: RunningProcess;
+  let jwtSecret: string;
   const clients: TandemClient[] = [];
   const sockets: Socket[] = [];
   let tenant: string;
 
   beforeAll(async () => {
-    const env = { KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'), MONGO_URL: requireEnv('MONGO_URL'), JWT_SECRET: jwtSecret, INTERNAL_TOKEN: randomBytes(24).toString('hex') };
-    const mongoUrl = new URL(env.MONGO_URL);
-    mongoUrl.pathname = `/${uniqueId('tandem_chat_channels_e2e_')}`;
-    const chat = await startProcess('chat', 'services/chat/src/main.ts', { ...env, MONGO_URL: mongoUrl.toString() }, 120_000);
-    gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...env, CHAT_URL: chat.url, DOCS_URL: 'http://127.0.0.1:9' }, 120_000);
+    ({ gateway, jwtSecret } = await startChatPlatform('tandem_chat_channels_e2e_'));
   }, 240_000);
   beforeEach(() => {
     tenant = uniqueId('tenant');

@@ -1,27 +1,22 @@
 import type { ChatChange, ChatMessage } from '@tandem/contracts';
 import { signToken } from '@tandem/platform';
-import { eventually, requireEnv, uniqueId } from '@tandem/platform/testing';
+import { eventually, uniqueId } from '@tandem/platform/testing';
 import { ChatChannelHandle, TandemClient } from '@tandem/sdk';
-import { randomBytes } from 'node:crypto';
-import { RunningProcess, startProcess, stopAll } from './support/processes';
+import { startChatPlatform } from './support/chat-platform';
+import { RunningProcess, stopAll } from './support/processes';
 
 /**
  * Chat through the whole platform on real Kafka and FerretDB: SDK → gateway → chat.commands.v1 →
  * chat service → chat.events.v1 → gateway → sockets, and the reads over the socket and HTTP.
  */
 describe('chat across the platform', () => {
-  const jwtSecret = randomBytes(32).toString('hex');
   let gateway: RunningProcess;
+  let jwtSecret: string;
   const clients: TandemClient[] = [];
   let tenant: string;
 
   beforeAll(async () => {
-    const env = { KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'), MONGO_URL: requireEnv('MONGO_URL'), JWT_SECRET: jwtSecret, INTERNAL_TOKEN: randomBytes(24).toString('hex') };
-    // A database of its own (FerretDB scans a collection for every range query; others' data would slow this run).
-    const mongoUrl = new URL(env.MONGO_URL);
-    mongoUrl.pathname = `/${uniqueId('tandem_chat_e2e_')}`;
-    const chat = await startProcess('chat', 'services/chat/src/main.ts', { ...env, MONGO_URL: mongoUrl.toString() }, 120_000);
-    gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...env, CHAT_URL: chat.url, DOCS_URL: 'http://127.0.0.1:9' }, 120_000);
+    ({ gateway, jwtSecret } = await startChatPlatform('tandem_chat_e2e_'));
   }, 240_000);
   beforeEach(() => {
     tenant = uniqueId('tenant');

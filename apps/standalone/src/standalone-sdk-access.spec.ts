@@ -62,7 +62,7 @@ describe('SDK sign-in and access against the standalone gateway', () => {
     bob.notifications.onNotification((n) => seen.push(n));
     await ann.access.setWorkspaceAccess({ kind: 'doc', id: 'plan' }, 'none');
     expect(await ann.access.grant({ kind: 'doc', id: 'plan' }, 'bob', 'viewer')).toMatchObject({ accepted: true });
-    await eventually(() => expect(seen.map((n) => [n.type, n.link])).toEqual([['doc.shared', { kind: 'doc', docId: 'plan', role: 'viewer' }]]), 10_000);
+    await eventually(() => expect(seen.map((n) => [n.type, n.link])).toEqual([['doc.shared', { kind: 'doc', docId: 'plan', docKind: 'counter', role: 'viewer' }]]), 10_000);
     expect(bob.notifications.unread).toBe(1);
     const view = await bob.counter('plan');
     expect(view.role).toBe('viewer');
@@ -71,7 +71,7 @@ describe('SDK sign-in and access against the standalone gateway', () => {
     const link = await ann.access.createLink({ kind: 'doc', id: 'plan' }, 'editor', 3600);
     expect(link).toMatchObject({ role: 'editor', token: expect.any(String) });
     await expect(ann.access.grant({ kind: 'doc', id: 'plan' }, 'bob', 'boss' as never)).rejects.toBeInstanceOf(AccessError);
-  });
+  }, 30_000);
 
   it('lists the leaderboards defined in the workspace', async () => {
     const { c } = await connect('Admin');

@@ -79,8 +79,8 @@ describe('notifications service on Kafka and FerretDB', () => {
       ]),
     );
     expect((await sut.inbox(tenant, 'bob')).map((n) => n.link)).toEqual([
-      { kind: 'doc', docId: 'plan', role: 'viewer' },
-      { kind: 'doc', docId: 'plan', role: 'editor' },
+      { kind: 'doc', docId: 'plan', role: 'viewer', docKind: null },
+      { kind: 'doc', docId: 'plan', role: 'editor', docKind: null },
     ]);
     await settle();
     expect(await sut.inbox(tenant, 'ann')).toEqual([]);
