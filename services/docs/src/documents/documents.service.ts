@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { CardAssignment, assigneesOf, assignmentsOfBatch } from './card-assignments';
 import { DocumentCache, LiveDoc } from './document-cache';
 import { DocumentLoader, concat } from './document-loader';
+import { historyLookup } from './history-lookup';
 import { DocumentsMetrics } from './documents.metrics';
 import { ChangeLogError } from './store/change-log.port';
 
@@ -140,7 +141,10 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
       } else accepted.push(decoded);
     }
     const fresh = new Map<string, Uint8Array>();
-    for (const d of accepted) for (const ch of d.changes) if (!fresh.has(ch.hash) && !A.hasHeads(live.doc, [ch.hash])) fresh.set(ch.hash, ch.bytes);
+    const asked = [...accepted.flatMap((d) => d.hashes), ...[...live.waitingCommands.values()].flat()];
+    // Which hashes the document holds (one lookup per state of the document, not one per hash).
+    let known = historyLookup(live.doc, asked);
+    for (const d of accepted) for (const ch of d.changes) if (!fresh.has(ch.hash) && !known(ch.hash)) fresh.set(ch.hash, ch.bytes);
     const stored: Array<[string, Uint8Array]> = [];
     let assignments: CardAssignment[] = [];
     if (fresh.size > 0) {
@@ -155,8 +159,9 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
       // Changes whose dependencies are still missing stay queued inside Automerge; store the rest.
       const candidates = new Map([...live.waiting.values()].map((w) => [w.hash, w.bytes] as const));
       for (const [hash, bytes] of fresh) candidates.set(hash, bytes);
+      known = historyLookup(live.doc, [...candidates.keys(), ...asked]);
       for (const [hash, bytes] of candidates) {
-        if (A.hasHeads(live.doc, [hash])) {
+        if (known(hash)) {
           stored.push([hash, bytes]);
           live.waiting.delete(hash);
         } else if (live.waiting.size < MAX_WAITING) live.waiting.set(hash, { hash, bytes });
@@ -164,11 +169,12 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
     }
     const durable: string[] = [];
     for (const d of accepted) {
-      if (d.hashes.every((h) => A.hasHeads(live.doc, [h]))) durable.push(d.commandId);
+      if (d.hashes.every(known)) durable.push(d.commandId);
       else live.waitingCommands.set(d.commandId, d.hashes);
     }
+    const settled = new Set(durable);
     for (const [commandId, hashes] of live.waitingCommands) {
-      if (!durable.includes(commandId) && hashes.every((h) => A.hasHeads(live.doc, [h]))) {
+      if (!settled.has(commandId) && hashes.every(known)) {
         durable.push(commandId);
         live.waitingCommands.delete(commandId);
       }
