@@ -35,12 +35,23 @@ interface Open {
   saveTimer?: ReturnType<typeof setTimeout>;
   gapTimer?: ReturnType<typeof setTimeout>;
   sentAt: Map<string, number>;
+  /** When the last command left, and the flush waiting for MIN_SEND_INTERVAL_MS after it. */
+  lastSentAt: number;
+  flushTimer?: ReturnType<typeof setTimeout>;
 }
 
 /** Resend an entry the gateway took but the service has not announced durable after this long. */
 const RESEND_AFTER_MS = 10_000;
 const SAVE_DEBOUNCE_MS = 1_000;
 const GAP_GRACE_MS = 500;
+/**
+ * Unacknowledged commands per document. With one, a keystroke reached the other clients only after
+ * the previous keystroke's Kafka acknowledgement (measured in `bench/typing-scale.ts`: ~0.8 s queued
+ * at the typist on a busy machine); the gateway and the docs service take changes out of order.
+ */
+export const MAX_IN_FLIGHT = 16;
+/** While commands are unacknowledged, a new one leaves at most this often: bulk edits (a replay, a script) still go out in batches, under the socket's rate limit. */
+export const MIN_SEND_INTERVAL_MS = 25;
 
 /**
  * Collaborative documents: `open(id, kind)` gives a live {@link DocHandle}. Joining sends the
@@ -93,7 +104,7 @@ export class DocumentsApi {
     });
     handle.syncedHeads = stored?.syncedHeads ?? [];
     handle.restorePending(stored?.outbox ?? []);
-    const o: Open = { handle: handle as unknown as DocHandle<DocKindName>, inFlight: 0, joined: false, writes: Promise.resolve(), sentAt: new Map() };
+    const o: Open = { handle: handle as unknown as DocHandle<DocKindName>, inFlight: 0, joined: false, writes: Promise.resolve(), sentAt: new Map(), lastSentAt: 0 };
     this.open_.set(docId, o);
     handle.onChange(() => this.scheduleSave(o));
     this.resendTimer ??= setInterval(() => this.resendStale(), RESEND_AFTER_MS / 2);
@@ -164,6 +175,7 @@ export class DocumentsApi {
     clearInterval(this.resendTimer);
     for (const o of this.open_.values()) {
       clearTimeout(o.gapTimer);
+      clearTimeout(o.flushTimer);
       if (o.saveTimer) {
         clearTimeout(o.saveTimer);
         void this.save(o);
@@ -197,8 +209,20 @@ export class DocumentsApi {
     const o = this.open_.get(docId);
     if (!o || !o.handle.hasBuffered) return;
     const online = o.joined && this.transport.connected();
-    // One command in flight per document: what is typed meanwhile goes out together on its ack.
-    if (online && o.inFlight > 0) return;
+    // Edits go out at once (peers get them from the gateway's relay, which must not wait for the
+    // previous command's Kafka acknowledgement), at most every MIN_SEND_INTERVAL_MS while others are
+    // unacknowledged and MAX_IN_FLIGHT at a time; what is typed meanwhile goes out together.
+    if (online && o.inFlight > 0) {
+      if (o.inFlight >= MAX_IN_FLIGHT) return;
+      const wait = o.lastSentAt + MIN_SEND_INTERVAL_MS - Date.now();
+      if (wait > 0) {
+        o.flushTimer ??= setTimeout(() => {
+          o.flushTimer = undefined;
+          this.flush(docId);
+        }, wait);
+        return;
+      }
+    }
     for (const entry of o.handle.takeBuffered()) {
       o.writes = o.writes.then(() => this.storage.addToOutbox(docId, entry)).catch(() => undefined);
       if (online) this.send(o, entry);
@@ -207,6 +231,7 @@ export class DocumentsApi {
 
   private send(o: Open, entry: DocOutboxEntry): void {
     o.inFlight++;
+    o.lastSentAt = Date.now();
     o.sentAt.set(entry.commandId, Date.now());
     const { handle } = o;
     this.transport.command({ type: 'doc.change', commandId: entry.commandId, docId: handle.docId, kind: handle.kind, changes: joinChanges(entry.changes) }).then(
@@ -224,12 +249,12 @@ export class DocumentsApi {
               o.writes = o.writes.then(() => this.storage.removeFromOutbox(handle.docId, [entry.commandId])).catch(() => undefined);
           }
         }
-        if (o.inFlight === 0) this.flush(handle.docId);
+        this.flush(handle.docId);
       },
       () => {
         // Timed out or disconnected: it stays in the outbox and goes again (resend timer or next join).
         o.inFlight = Math.max(0, o.inFlight - 1);
-        if (o.inFlight === 0 && o.joined) this.flush(handle.docId);
+        if (o.joined) this.flush(handle.docId);
       },
     );
   }
@@ -284,6 +309,7 @@ export class DocumentsApi {
     if (!o) return;
     this.open_.delete(docId);
     clearTimeout(o.gapTimer);
+    clearTimeout(o.flushTimer);
     if (o.saveTimer) {
       clearTimeout(o.saveTimer);
       void this.save(o);
