@@ -9,7 +9,7 @@
  * plain Socket.IO relay (`support/relay-server.ts`) as the reference, in the same run.
  *
  *   node scripts/infra/up.mjs --only kafka,mongo,redis -- node -r ./scripts/register.js bench/typing-scale.ts
- *   (CLIENTS=50 DURATION_SECONDS=60 PER_SECOND=5 CLIENT_PROCESSES=2 DRAIN_SECONDS=180 REFERENCE=1)
+ *   (CLIENTS=50 DURATION_SECONDS=60 PER_SECOND=5 CLIENT_PROCESSES=2 DRAIN_SECONDS=300 REFERENCE=1)
  */
 import * as A from '@automerge/automerge';
 import { roomOf } from '@tandem/contracts';
@@ -40,7 +40,7 @@ const CLIENTS = num('CLIENTS', 50);
 const DURATION_SECONDS = num('DURATION_SECONDS', 60);
 const PER_SECOND = num('PER_SECOND', 5);
 const PROCESSES = Math.min(CLIENTS, num('CLIENT_PROCESSES', 2));
-const DRAIN_SECONDS = num('DRAIN_SECONDS', 180);
+const DRAIN_SECONDS = num('DRAIN_SECONDS', 300);
 const OPEN_SECONDS = num('OPEN_SECONDS', 900);
 const REFERENCE = process.env.REFERENCE !== '0';
 
@@ -85,29 +85,32 @@ async function main(): Promise<void> {
     const serverPids = () => Object.fromEntries(target.processes.map((p) => [p.name, p.child.pid]));
     const phaseOptions = { clients, clientCount: CLIENTS, durationSeconds: DURATION_SECONDS, perSecond: PER_SECOND, drainSeconds: DRAIN_SECONDS, log };
     const tandem: Phase = await runPhase({ ...phaseOptions, name: 'tandem', servers: serverPids(), docsMetricsUrl: `${docsUrl}/metrics` });
-    if (!tandem.converged) throw new Error(`the ${CLIENTS} clients did not converge within ${DRAIN_SECONDS} s after typing stopped`);
-
-    // A fresh client opens what the service stored.
-    const token = await signToken(target.jwtSecret, { sub: 'reader', tenant: 'bench' });
-    const reader = new TandemClient({ url: gateways[1], getToken: () => token, ackTimeoutMs: 300_000 });
-    await reader.ready();
-    const freshStart = performance.now();
-    const fresh = await reader.documents.open(docId, 'richtext');
-    const freshJoinSeconds = (performance.now() - freshStart) / 1000;
-    const freshSha = createHash('sha1').update(fresh.doc.text).digest('hex');
-    reader.close();
-    A.free(fresh.doc);
-    if (freshSha !== tandem.finalTextSha) throw new Error('a fresh client loaded a text other than the one all clients converged on');
-    log(`a fresh client joined in ${freshJoinSeconds.toFixed(1)} s with the same text (${fresh.doc.text.length} characters)`);
-
+    // The figures are written whatever happens; a run that did not converge fails after that.
+    const failures: string[] = [];
+    let freshJoinSeconds: number | null = null;
     let reference: Phase | null = null;
-    if (REFERENCE) {
-      const relay = await startProcess('relay', 'bench/support/relay-server.ts', {}, 60_000);
-      clients.forEach((c) => c.child.send({ type: 'reference-open', relayUrl: relay.url, room: roomOf('bench', { kind: 'doc', id: docId }) }));
-      await Promise.all(clients.map((c) => c.next('ready', 300_000)));
-      log('reference: the same clients and documents on the plain Socket.IO relay');
-      reference = await runPhase({ ...phaseOptions, name: 'reference', servers: { relay: relay.child.pid } });
-      if (!reference.converged) throw new Error(`the reference clients did not converge within ${DRAIN_SECONDS} s`);
+    if (!tandem.converged) failures.push(`the ${CLIENTS} clients did not converge within ${DRAIN_SECONDS} s after typing stopped`);
+    else {
+      // A fresh client opens what the service stored.
+      const token = await signToken(target.jwtSecret, { sub: 'reader', tenant: 'bench' });
+      const reader = new TandemClient({ url: gateways[1], getToken: () => token, ackTimeoutMs: 300_000 });
+      await reader.ready();
+      const freshStart = performance.now();
+      const fresh = await reader.documents.open(docId, 'richtext');
+      freshJoinSeconds = round((performance.now() - freshStart) / 1000);
+      const freshText = fresh.doc.text;
+      reader.close();
+      A.free(fresh.doc);
+      if (createHash('sha1').update(freshText).digest('hex') !== tandem.finalTextSha) failures.push('a fresh client loaded a text other than the one all clients converged on');
+      else log(`a fresh client joined in ${freshJoinSeconds} s with the same text (${freshText.length} characters)`);
+      if (REFERENCE) {
+        const relay = await startProcess('relay', 'bench/support/relay-server.ts', {}, 60_000);
+        clients.forEach((c) => c.child.send({ type: 'reference-open', relayUrl: relay.url, room: roomOf('bench', { kind: 'doc', id: docId }) }));
+        await Promise.all(clients.map((c) => c.next('ready', 300_000)));
+        log('reference: the same clients and documents on the plain Socket.IO relay');
+        reference = await runPhase({ ...phaseOptions, name: 'reference', servers: { relay: relay.child.pid } });
+        if (!reference.converged) failures.push(`the reference clients did not converge within ${DRAIN_SECONDS} s`);
+      }
     }
 
     const ratio = (k: 'p50' | 'p99') => (reference ? Math.round((tandem.latency[k] / reference.latency[k]) * 100) / 100 : null);
@@ -119,17 +122,19 @@ async function main(): Promise<void> {
       load: { clients: CLIENTS, clientProcesses: PROCESSES, keystrokesPerSecondEach: PER_SECOND, durationSeconds: DURATION_SECONDS, gateways: 2 },
       seed: { how: 'the paper built with raw Automerge (one change() per transaction), saved, stored as the document snapshot in FerretDB', changes: paper.changes, snapshotBytes: paper.bytes.byteLength, textLength: paper.text.length, builtSeconds: paper.builtSeconds },
       applyFloor: floor,
-      join: { allJoinedSeconds: Math.round(openSeconds), perClient: summarize(joinMs), freshClientJoinSeconds: round(freshJoinSeconds) },
+      join: { allJoinedSeconds: Math.round(openSeconds), perClient: summarize(joinMs), freshClientJoinSeconds: freshJoinSeconds },
       clientRssMiB: clients.map((c) => rssMiBOf(c.child.pid)),
       tandem,
       reference,
       ratioToReference: { p50: ratio('p50'), p99: ratio('p99') },
       goal: 'keystroke-to-peer p99 <= 100 ms, no growing lag, every client converges',
-      meetsGoal: tandem.latency.p99 <= 100 && !tandem.backlog.growing && tandem.converged,
+      meetsGoal: tandem.latency.p99 <= 100 && !tandem.backlog.growing && tandem.converged && failures.length === 0,
+      failures,
     };
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(join(ROOT, 'bench', 'results', 'typing-scale.json'), JSON.stringify({ benchmark: 'typing-scale', note: 'see BENCHMARKS.md', run }, null, 2) + '\n');
     log(`tandem p50/p99 ${tandem.latency.p50}/${tandem.latency.p99} ms${reference ? `, reference ${reference.latency.p50}/${reference.latency.p99} ms (p99 ratio ${ratio('p99')})` : ''}; goal ${run.meetsGoal ? 'met' : 'NOT met'}; written to bench/results/typing-scale.json`);
+    if (failures.length > 0) throw new Error(failures.join('; '));
   } finally {
     for (const c of clients) if (c.child.connected) c.child.send({ type: 'close' });
     await target.stop();

@@ -38,7 +38,7 @@ export type TypingReply =
   | { type: 'typing-done'; typed: number; slipMs: number[] }
   | { type: 'state'; clients: Array<{ index: number; textSha: string; textLength: number; heads: string; pending: number }> }
   | { type: 'typed'; typed: Array<[string, number, number]>; queuedMs: number[]; ackMs: number[] }
-  | { type: 'latencies'; latencies: number[]; sendSeconds: number[]; notRelayed: number; missing: number }
+  | { type: 'latencies'; latencies: number[]; sendSeconds: number[]; receivedLatencies: number[]; notRelayed: number; missing: number }
   | { type: 'error'; message: string };
 
 const now = () => performance.timeOrigin + performance.now();
@@ -55,6 +55,8 @@ interface Typist {
   pending(): number;
   /** Hash → when this client's document first held it (relayed changes). */
   seen: Map<string, number>;
+  /** Hash → when its bytes reached this client (before applying). */
+  received: Map<string, number>;
   close(): void;
 }
 
@@ -90,8 +92,14 @@ async function openTandem(docId: string, spec: ClientSpec): Promise<Typist> {
   let arrived: string[] = [];
   const internal = handle as unknown as { receive(changes: Uint8Array): void };
   const receive = internal.receive.bind(handle);
+  const received = new Map<string, number>();
   internal.receive = (changes) => {
-    for (const c of splitChanges(changes)) arrived.push(hashOf(c));
+    const t = now();
+    for (const c of splitChanges(changes)) {
+      const h = hashOf(c);
+      arrived.push(h);
+      if (!received.has(h)) received.set(h, t);
+    }
     receive(changes);
   };
   handle.onChange((doc, { origin }) => {
@@ -113,6 +121,7 @@ async function openTandem(docId: string, spec: ClientSpec): Promise<Typist> {
     },
     pending: () => handle.pending,
     seen,
+    received,
     close: () => client.close(),
   };
 }
@@ -131,9 +140,11 @@ async function openReference(relayUrl: string, room: string, from: Typist): Prom
   });
   await socket.timeout(30_000).emitWithAck('join', room);
   const seen = new Map<string, number>();
+  const received = new Map<string, number>();
   let incoming: Uint8Array[] = [];
   socket.on('change', (bytes: Uint8Array) => {
     incoming.push(new Uint8Array(bytes));
+    received.set(hashOf(incoming.at(-1)!), now());
     if (incoming.length > 1) return;
     setTimeout(() => {
       const batch = incoming;
@@ -153,6 +164,7 @@ async function openReference(relayUrl: string, room: string, from: Typist): Prom
     },
     pending: () => 0,
     seen,
+    received,
     close: () => socket.close(),
   };
 }
@@ -160,6 +172,7 @@ async function openReference(relayUrl: string, room: string, from: Typist): Prom
 /** Every client types `perSecond` characters a second at its own cursor, staggered; late keystrokes are typed as soon as the loop is free. */
 function typeFor(startAt: number, durationMs: number, perSecond: number, clients: number): void {
   typed.length = 0;
+  for (const t of typists) t.received.clear();
   left.clear();
   acks.length = 0;
   const interval = 1000 / perSecond;
@@ -197,6 +210,7 @@ function typeFor(startAt: number, durationMs: number, perSecond: number, clients
 function latencies(all: Array<[string, number, number]>, startAt: number): TypingReply {
   const out: number[] = [];
   const sendSeconds: number[] = [];
+  const receivedLatencies: number[] = [];
   let notRelayed = 0;
   let missing = 0;
   for (const receiver of typists) {
@@ -207,11 +221,13 @@ function latencies(all: Array<[string, number, number]>, startAt: number): Typin
       if (at !== undefined) {
         out.push(Math.round((at - sentAt) * 100) / 100);
         sendSeconds.push(Math.floor((sentAt - startAt) / 1000));
+        const got = receiver.received.get(hash);
+        if (got !== undefined) receivedLatencies.push(Math.round((got - sentAt) * 100) / 100);
       } else if (A.hasHeads(doc, [hash])) notRelayed++;
       else missing++;
     }
   }
-  return { type: 'latencies', latencies: out, sendSeconds, notRelayed, missing };
+  return { type: 'latencies', latencies: out, sendSeconds, receivedLatencies, notRelayed, missing };
 }
 
 async function handle(command: TypingCommand): Promise<void> {

@@ -49,6 +49,8 @@ export interface Phase {
   keystrokes: number;
   /** Keystroke (sent at the typist) → the peer's document holds it, over every (keystroke, peer) pair, ms. */
   latency: Summary;
+  /** Keystroke → its bytes reached the peer's process (before the peer applied them): the path without the peer's CRDT work. */
+  received: Summary;
   /** The same by the second the keystroke was sent: does it grow? */
   latencyBySecond: Array<{ second: number; p50: number; p99: number; max: number }>;
   /** Pairs whose change reached the peer by a sync instead of the relay (not timed), and never (must be 0). */
@@ -162,6 +164,7 @@ export async function runPhase(o: PhaseOptions): Promise<Phase> {
     name: o.name,
     keystrokes: typed.length,
     latency: summarize(all),
+    received: summarize(replies.flatMap((r) => r.receivedLatencies)),
     latencyBySecond,
     notRelayedPairs: replies.reduce((n, r) => n + r.notRelayed, 0),
     missingPairs: replies.reduce((n, r) => n + r.missing, 0),
@@ -182,6 +185,7 @@ export async function runPhase(o: PhaseOptions): Promise<Phase> {
     machineBusyCpuSeconds,
     wallSeconds: Math.round((convergedAt - startAt) / 100) / 10,
   };
+  o.log(`${o.name}: keystroke → bytes at the peer (before applying) p50 ${phase.received.p50} / p99 ${phase.received.p99} ms`);
   if (phase.queuedAtTypist.count > 0) o.log(`${o.name}: keystroke → command sent p50 ${phase.queuedAtTypist.p50} / p99 ${phase.queuedAtTypist.p99} ms; command → ack p50 ${phase.commandAck.p50} / p99 ${phase.commandAck.p99} ms`);
   o.log(`${o.name}: ${phase.keystrokes} keystrokes, latency p50 ${phase.latency.p50} / p95 ${phase.latency.p95} / p99 ${phase.latency.p99} / max ${phase.latency.max} ms over ${phase.latency.count} pairs; backlog slope ${phase.backlog.slopePerSecond}/s (${phase.backlog.growing ? 'growing' : 'flat'}); converged ${converged} (${phase.convergedSecondsAfterTyping} s after typing)`);
   return phase;
