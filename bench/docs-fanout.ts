@@ -53,6 +53,8 @@ interface SystemUnderTest {
   url: string;
   /** The server processes whose CPU counts: gateway + docs service, the relay, Hocuspocus. */
   pids: () => Array<number | undefined>;
+  /** Names of those processes, in the same order (for the per-process CPU figures). */
+  names: () => string[];
   /** Tandem: the processes' `/metrics` URLs (sync rounds by trigger show the gap syncs clients needed). */
   metricsUrls?: () => string[];
 }
@@ -123,6 +125,7 @@ async function measure(system: SystemUnderTest, clients: number, jwtSecret: stri
     const drainEnd = Date.now() + DRAIN_SECONDS * 1000;
     while (Date.now() < drainEnd && (total().received < expected || total().pending > 0 || total().sent < clients * DURATION_SECONDS)) await sleep(250);
     const drainSeconds = round((DRAIN_SECONDS * 1000 - (drainEnd - Date.now())) / 1000, 1);
+    const cpuByProcess = Object.fromEntries(system.pids().map((pid, i) => [system.names()[i], round(cpuSecondsOf(pid) - serverCpuBefore[i])]));
     const serverCpuSeconds = system.pids().reduce<number>((n, pid, i) => n + cpuSecondsOf(pid) - serverCpuBefore[i], 0);
     const machineBusy = machineBusySeconds() - busyBefore;
     for (const child of children) child.send({ finish: true });
@@ -160,6 +163,7 @@ async function measure(system: SystemUnderTest, clients: number, jwtSecret: stri
       durable: system.name === 'tandem' ? { editsNotDurableAtEnd: sum((d) => d.durable?.pending ?? 0) } : undefined,
       docsSyncRoundsByTrigger: syncs,
       serverCpuSeconds: round(serverCpuSeconds),
+      serverCpuSecondsByProcess: cpuByProcess,
       serverCpuMicrosecondsPerDelivery: round((serverCpuSeconds / Math.max(1, received)) * 1e6, 1),
       loadGeneratorCpuSeconds: round(sum((d) => d.cpuSeconds)),
       machineBusySeconds: round(machineBusy),
@@ -179,9 +183,9 @@ async function main(): Promise<void> {
     const relay = await startProcess('doc-relay', 'bench/support/doc-relay-server.ts', {});
     const hocuspocus = await startProcess('hocuspocus', 'bench/support/hocuspocus-server.ts', {});
     const systems: SystemUnderTest[] = [
-      { name: 'relay', url: relay.url, pids: () => [relay.child.pid] },
-      { name: 'hocuspocus', url: hocuspocus.url.replace(/^http/, 'ws'), pids: () => [hocuspocus.child.pid] },
-      { name: 'tandem', url: target.gatewayUrl, pids: () => target.processes.map((p) => p.child.pid), metricsUrls: () => target.processes.map((p) => p.url) },
+      { name: 'relay', url: relay.url, pids: () => [relay.child.pid], names: () => ['relay'] },
+      { name: 'hocuspocus', url: hocuspocus.url.replace(/^http/, 'ws'), pids: () => [hocuspocus.child.pid], names: () => ['hocuspocus'] },
+      { name: 'tandem', url: target.gatewayUrl, pids: () => target.processes.map((p) => p.child.pid), names: () => target.processes.map((p) => p.name), metricsUrls: () => target.processes.map((p) => p.url) },
     ];
     const sizes = [CLIENTS, ...(SMALLER_CLIENTS > 0 && SMALLER_CLIENTS < CLIENTS ? [SMALLER_CLIENTS] : [])];
     const runs = [];
