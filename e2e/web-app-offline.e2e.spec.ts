@@ -59,6 +59,23 @@ describe('offline edits in the web app survive a reload (npm start)', () => {
     throw new Error(`expected the whiteboard to hold ${JSON.stringify(expected)}, the page shows ${JSON.stringify(last)}`);
   };
 
+  /** The documents with outbox entries in IndexedDB database `name`, with the kind each entry names. */
+  const outboxes = (page: Page, name: string) =>
+    page.evaluate(async (db) => {
+      const open = await new Promise<IDBDatabase>((resolve, reject) => {
+        const req = indexedDB.open(db);
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      const entries = await new Promise<Array<{ docId: string; kind: string }>>((resolve, reject) => {
+        const req = open.transaction('outbox').objectStore('outbox').getAll();
+        req.onsuccess = () => resolve(req.result);
+        req.onerror = () => reject(req.error);
+      });
+      open.close();
+      return Object.fromEntries(entries.map((e) => [e.docId, e.kind]));
+    }, name);
+
   it('keeps text, card moves and drawings made offline through a reload, and merges them with the other person’s', async () => {
     // Ann writes the three documents; Bob has seen each of them.
     await open(ann.page, 'text/plan');
@@ -98,6 +115,8 @@ describe('offline edits in the web app survive a reload (npm start)', () => {
     await editorTextIs(bob.page, 'Launch plan for Friday');
     await bob.page.locator('#doc-status', { hasText: /to send/ }).waitFor();
     await shot(bob.page, 'offline-edits');
+    // All that is left of them once the tab is gone: the outboxes in IndexedDB, each with its document's kind.
+    expect(await outboxes(bob.page, 'tandem-docs.local.bob')).toEqual({ plan: 'richtext', sketch: 'whiteboard', tasks: 'kanban' });
 
     // His tab is reloaded: without a network the page cannot even load.
     await expect(bob.page.reload()).rejects.toThrow(/ERR_INTERNET_DISCONNECTED/);
@@ -143,4 +162,43 @@ describe('offline edits in the web app survive a reload (npm start)', () => {
     await itemsAre(bob.page, { rectangle: 2, stroke: 1 });
     await shot(bob.page, 'offline-merged');
   }, 240_000);
+
+  it('IndexedDbDocStorage keeps documents and outboxes, and lists those with changes to send, across instances (the storage contract, in Chromium)', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${app}/healthz`);
+    await page.addScriptTag({
+      type: 'module',
+      content: `
+        import { IndexedDbDocStorage } from '/sdk/tandem.js';
+        const b = (...x) => new Uint8Array(x);
+        const sut = new IndexedDbDocStorage('contract');
+        const out = { empty: await sut.load('nothing'), pendingEmpty: await sut.pending() };
+        await sut.saveDoc('plan', b(1, 2, 3), ['h1']);
+        await sut.addToOutbox('plan', { commandId: 'a', changes: [b(4)] }, 'richtext');
+        await sut.addToOutbox('plan', { commandId: 'b', changes: [b(5), b(6)] }, 'richtext');
+        await sut.addToOutbox('tasks', { commandId: 'c', changes: [b(7)] }, 'kanban');
+        await sut.saveDoc('sketch', b(9), []);
+        const next = new IndexedDbDocStorage('contract'); // another session of the same tab
+        const plan = await next.load('plan');
+        out.plan = { doc: [...plan.doc], syncedHeads: plan.syncedHeads, outbox: plan.outbox.map((e) => ({ commandId: e.commandId, changes: e.changes.map((c) => [...c]) })) };
+        out.pending = (await next.pending()).sort((x, y) => x.docId.localeCompare(y.docId));
+        await next.removeFromOutbox('tasks', ['c']);
+        out.pendingAfter = await next.pending();
+        window.contractResult = out;
+      `,
+    });
+    const result = await (await page.waitForFunction(() => (window as unknown as { contractResult?: unknown }).contractResult, undefined, { timeout: 30_000 })).jsonValue();
+    expect(result).toEqual({
+      empty: null,
+      pendingEmpty: [],
+      plan: { doc: [1, 2, 3], syncedHeads: ['h1'], outbox: [{ commandId: 'a', changes: [[4]] }, { commandId: 'b', changes: [[5], [6]] }] },
+      pending: [
+        { docId: 'plan', kind: 'richtext' },
+        { docId: 'tasks', kind: 'kanban' },
+      ],
+      pendingAfter: [{ docId: 'plan', kind: 'richtext' }],
+    });
+    await context.close();
+  });
 });
