@@ -16,8 +16,13 @@ export interface KafkaEventBusOptions {
   reportInvalid?: (record: InvalidRecord) => void;
 }
 
-/** Pipelined batches of one partition that may wait for their commit before a handover waits too. */
-const MAX_UNSETTLED = 8;
+/**
+ * Pipelined batches of one partition that may wait for their commit before a handover waits too.
+ * A handler that settles its batches in passes (several queued batches at once) needs room for
+ * every batch that arrives during one pass, else the fetch loop stalls behind it: a live stream
+ * in small batches (one record each, dozens a second) must not wait here.
+ */
+const MAX_UNSETTLED = 256;
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
