@@ -128,11 +128,6 @@ export class StatsIngestService {
     return this.cache.size;
   }
 
-  /**
-   * Every write is a recomputation, never an increment: the match lines and leaderboard entries of
-   * every match in the batch are rewritten from the match state even when all its events were
-   * duplicates, so a batch redelivered after failing half-way finishes what the first try began.
-   */
   /** Loads the matches not held into `into` (null: not stored); false if there were none to load. */
   private async loadMissing(tenant: string, matchIds: string[], into: Map<string, MatchState | null>): Promise<boolean> {
     const missing = matchIds.filter((m) => !this.cache.get(tenant, m));
@@ -142,6 +137,11 @@ export class StatsIngestService {
     return true;
   }
 
+  /**
+   * Every write is a recomputation, never an increment: the match lines and leaderboard entries of
+   * every match in the batch are rewritten from the match state even when all its events were
+   * duplicates, so a batch redelivered after failing half-way finishes what the first try began.
+   */
   private foldTenant(tenant: string, byMatch: Map<string, IngestEvent[]>, stored: Map<string, MatchState | null>, partition: number | null, outcome: Omit<BatchOutcome, 'records' | 'ranks'>, pinned: CachedMatch[], folded: CachedMatch[]): TenantPart {
     const part: TenantPart = { tenant, matches: [], rows: [], before: new Map() };
     for (const [matchId, list] of byMatch) {
