@@ -135,6 +135,10 @@ export class KafkaEventBus implements EventBus {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 20_000,
+      // A fetch with nothing to return waits on the broker for this long, and the broker answers the
+      // requests of one connection in order: a commit (or heartbeat) sent meanwhile on the same
+      // connection waits behind it. kafkajs's 5 s default held pipelined commits that long.
+      maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, retries: 20 },
     });
