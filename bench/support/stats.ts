@@ -44,6 +44,56 @@ export function difference(after: Record<string, number>, before: Record<string,
   return Object.fromEntries([...keys].map((k) => [k, (after[k] ?? 0) - (before[k] ?? 0)]));
 }
 
+/** One histogram series of a `/metrics` text: cumulative bucket counts (by `le`), sum and count. */
+interface Series {
+  buckets: Map<number, number>;
+  sum: number;
+  count: number;
+}
+
+function seriesByLabel(metricsText: string, name: string, label: string): Map<string, Series> {
+  const out = new Map<string, Series>();
+  const of = (key: string) => {
+    let s = out.get(key);
+    if (!s) out.set(key, (s = { buckets: new Map(), sum: 0, count: 0 }));
+    return s;
+  };
+  for (const line of metricsText.split('\n')) {
+    const m = new RegExp(`^${name}_(bucket|sum|count)\\{([^}]*)\\} (\\S+)$`).exec(line);
+    if (!m) continue;
+    const key = new RegExp(`${label}="([^"]*)"`).exec(m[2])?.[1] ?? '';
+    const value = Number(m[3]);
+    const s = of(key);
+    if (m[1] === 'sum') s.sum += value;
+    else if (m[1] === 'count') s.count += value;
+    else {
+      const le = /le="([^"]*)"/.exec(m[2])?.[1] ?? '+Inf';
+      const bound = le === '+Inf' ? Infinity : Number(le);
+      s.buckets.set(bound, (s.buckets.get(bound) ?? 0) + value);
+    }
+  }
+  return out;
+}
+
+/**
+ * What a Prometheus histogram observed between two `/metrics` texts, by the value of one label:
+ * how many, the mean (ms), and the bucket bounds (ms) that p50 and p99 fall under.
+ */
+export function histogramDelta(before: string, after: string, name: string, label: string): Record<string, { count: number; meanMs: number; p50UnderMs: number; p99UnderMs: number }> {
+  const a = seriesByLabel(after, name, label);
+  const b = seriesByLabel(before, name, label);
+  const out: Record<string, { count: number; meanMs: number; p50UnderMs: number; p99UnderMs: number }> = {};
+  for (const [key, s] of a) {
+    const old = b.get(key);
+    const count = s.count - (old?.count ?? 0);
+    if (count <= 0) continue;
+    const bounds = [...s.buckets.keys()].sort((x, y) => x - y);
+    const under = (q: number) => bounds.find((le) => s.buckets.get(le)! - (old?.buckets.get(le) ?? 0) >= q * count) ?? Infinity;
+    out[key] = { count, meanMs: Math.round(((s.sum - (old?.sum ?? 0)) / count) * 10_000) / 10, p50UnderMs: under(0.5) * 1000, p99UnderMs: under(0.99) * 1000 };
+  }
+  return out;
+}
+
 /** Latency histogram buckets: 70 per doubling, 2^(1/70) ≈ 1.0100, so each is 1 % wide. */
 const BUCKETS_PER_DOUBLING = 70;
 
