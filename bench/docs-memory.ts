@@ -1,13 +1,13 @@
 /**
  * Memory (issue 4): DOCS documents touched (opened, edited with TEXT_BYTES of text, durable, closed)
- * by CLIENTS SDK clients through the whole path, then left idle: the docs service must drop them
+ * by CLIENTS SDK clients, IN_FLIGHT documents at a time each, through the whole path, then left idle: the docs service must drop them
  * (idle eviction after DOCS_IDLE_SECONDS, lowered for the run) and its memory come back under its cap
  * (DOCS_MEMORY_CAP_MB, which bounds the documents' estimated memory at every moment).
  * Sampled every second from the docs service: documents in memory, their estimated bytes, evictions
  * by reason (its `/metrics`), resident memory (/proc) and V8 heap used.
  *
  *   node scripts/infra/up.mjs --only kafka,mongo -- node -r ./scripts/register.js bench/docs-memory.ts
- *   (DOCS=1000 CLIENTS=20 TEXT_BYTES=4000 CAP_MB=64 IDLE_SECONDS=15 TOUCH_MAX_SECONDS=180 to change)
+ *   (DOCS=1000 CLIENTS=25 IN_FLIGHT=4 TEXT_BYTES=1000 CAP_MB=64 IDLE_SECONDS=15 TOUCH_MAX_SECONDS=180 to change)
  */
 import { richtext } from '@tandem/documents';
 import { signToken } from '@tandem/platform';
@@ -20,8 +20,10 @@ import { counterByLabel } from './support/stats';
 import { startTarget } from './support/target';
 
 const DOCS = Number(process.env.DOCS ?? 1000);
-const CLIENTS = Number(process.env.CLIENTS ?? 20);
-const TEXT_BYTES = Number(process.env.TEXT_BYTES ?? 4000);
+const CLIENTS = Number(process.env.CLIENTS ?? 25);
+/** Documents each client touches at the same time (open → edit → durable → close). */
+const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 4);
+const TEXT_BYTES = Number(process.env.TEXT_BYTES ?? 1000);
 const CAP_MB = Number(process.env.CAP_MB ?? 64);
 const IDLE_SECONDS = Number(process.env.IDLE_SECONDS ?? 15);
 /** Touching stops after this long even if not every document was touched (the run stays bounded). */
@@ -78,23 +80,31 @@ async function main(): Promise<void> {
     }
     const run = Date.now().toString(36);
     const text = 'All work and no play makes Jack a dull boy. '.repeat(Math.ceil(TEXT_BYTES / 44)).slice(0, TEXT_BYTES);
-    log(`touching ${DOCS} documents (${TEXT_BYTES} characters each) with ${CLIENTS} clients; cap ${CAP_MB} MiB, idle after ${IDLE_SECONDS} s…`);
+    log(`touching ${DOCS} documents (${TEXT_BYTES} characters each) with ${CLIENTS} clients, ${IN_FLIGHT} at a time each; cap ${CAP_MB} MiB, idle after ${IDLE_SECONDS} s…`);
     phase = 'touching';
     const touchStart = performance.now();
     let next = 0;
     const touchEnd = touchStart + TOUCH_MAX_SECONDS * 1000;
     const progress = setInterval(() => log(`${touched} touched after ${((performance.now() - touchStart) / 1000).toFixed(0)} s; ${samples.at(-1)?.inMemory} in memory, RSS ${samples.at(-1)?.rssMiB} MiB`), 10_000);
+    const openMs: number[] = [];
+    const durableMs: number[] = [];
     await Promise.all(
-      clients.map(async (client) => {
-        while (next < DOCS && performance.now() < touchEnd) {
-          const docId = `mem-${run}-${next++}`;
-          const handle = await client.documents.open(docId, 'richtext');
-          handle.change((d) => richtext.insertText(d, 0, text));
-          await handle.whenDurable();
-          handle.close();
-          touched++;
-        }
-      }),
+      clients.flatMap((client) =>
+        Array.from({ length: IN_FLIGHT }, async () => {
+          while (next < DOCS && performance.now() < touchEnd) {
+            const docId = `mem-${run}-${next++}`;
+            const opening = performance.now();
+            const handle = await client.documents.open(docId, 'richtext');
+            const opened = performance.now();
+            handle.change((d) => richtext.insertText(d, 0, text));
+            await handle.whenDurable();
+            openMs.push(opened - opening);
+            durableMs.push(performance.now() - opened);
+            handle.close();
+            touched++;
+          }
+        }),
+      ),
     );
     const touchSeconds = (performance.now() - touchStart) / 1000;
     clearInterval(progress);
@@ -115,10 +125,13 @@ async function main(): Promise<void> {
       command: 'node scripts/infra/up.mjs --only kafka,mongo -- node -r ./scripts/register.js bench/docs-memory.ts',
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.split(' ').slice(0, 2).join(' '), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      config: { docs: DOCS, clients: CLIENTS, textBytes: TEXT_BYTES, capMiB: CAP_MB, idleSeconds: IDLE_SECONDS, target: target.description },
+      config: { docs: DOCS, clients: CLIENTS, inFlightPerClient: IN_FLIGHT, textBytes: TEXT_BYTES, capMiB: CAP_MB, idleSeconds: IDLE_SECONDS, target: target.description },
       touched,
       touchSeconds: Math.round(touchSeconds * 10) / 10,
       touchedPerSecond: Math.round((touched / touchSeconds) * 10) / 10,
+      // Per touch, at the client: open (join + sync) and edit → durable (gateway → Kafka → docs service → store → doc.merged).
+      openMs: percentiles(openMs),
+      durableMs: percentiles(durableMs),
       peak: {
         inMemory: Math.max(...touching.map((s) => s.inMemory)),
         estimatedMiB: Math.max(...touching.map((s) => s.estimatedMiB)),
@@ -141,6 +154,13 @@ async function main(): Promise<void> {
     for (const c of clients) c.close();
     await target.stop();
   }
+}
+
+/** Median and 95th percentile, in whole milliseconds. */
+function percentiles(values: number[]): { p50: number; p95: number } {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (q: number) => Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+  return { p50: at(0.5), p95: at(0.95) };
 }
 
 main().then(

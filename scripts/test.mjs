@@ -23,10 +23,28 @@ function run(name, cmd, args, env = {}) {
   return new Promise((resolve) => {
     const t0 = Date.now();
     say(`${name}: ${cmd} ${args.join(' ')}`);
-    const child = spawn(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', ...env } });
+    const child = spawn(cmd, args, { cwd: root, stdio: ['inherit', 'pipe', 'pipe'], env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_TUI: 'false', FORCE_COLOR: process.env.FORCE_COLOR ?? (process.stdout.isTTY ? '1' : '0'), ...env } });
+    // Output is passed through as it comes; the names of failed suites and tests are kept for the
+    // summary, so that the end of a long log says what failed (a CI page often shows only the end).
+    const failures = new Set();
+    const watch = (stream, out) => {
+      let rest = '';
+      stream.on('data', (chunk) => {
+        out.write(chunk);
+        const lines = (rest + chunk.toString('utf8')).split('\n');
+        rest = lines.pop() ?? '';
+        for (const line of lines) {
+          const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
+          const failed = /(?:^|\s)FAIL\s+(.+\.spec\.ts)/.exec(plain) ?? /●\s+(.+ › .+)$/.exec(plain);
+          if (failed && failures.size < 20) failures.add(failed[1].trim());
+        }
+      });
+    };
+    watch(child.stdout, process.stdout);
+    watch(child.stderr, process.stderr);
     child.on('exit', (code, signal) => {
       const ok = code === 0;
-      results.push({ name, ok, took: Date.now() - t0, detail: ok ? '' : `exit ${code ?? signal}` });
+      results.push({ name, ok, took: Date.now() - t0, detail: ok ? '' : `exit ${code ?? signal}`, failures: [...failures] });
       resolve(ok);
     });
   });
@@ -84,6 +102,9 @@ if (error) {
 await run('deployment checks', process.execPath, [join(root, 'scripts/check-deploy.mjs')]);
 
 say(`summary (${secs(Date.now() - started)} in all):`);
-for (const r of results) console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(20)} ${secs(r.took).padStart(7)}  ${r.detail}`);
+for (const r of results) {
+  console.log(`  ${r.ok ? 'PASS' : 'FAIL'}  ${r.name.padEnd(20)} ${secs(r.took).padStart(7)}  ${r.detail}`);
+  if (!r.ok) for (const f of r.failures ?? []) console.log(`          failed: ${f}`);
+}
 if (!error) for (const [name, server] of Object.entries(infra.servers)) console.log(`  servers: ${name}: ${server.external ? 'from the environment' : server.description}`);
 process.exit(results.every((r) => r.ok) ? 0 : 1);

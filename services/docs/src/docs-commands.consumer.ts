@@ -5,6 +5,7 @@ import { ACL_COMMAND_TYPES, AclCommand } from './acl/acl.rules';
 import { AclService } from './acl/acl.service';
 import { CounterService } from './counter/counter.service';
 import { ChangeCommand, DocumentsService } from './documents/documents.service';
+import { forEachLimited } from './for-each-limited';
 
 type Command = ConsumedRecord<typeof TOPICS.docsCommands>;
 type Increment = ConsumedRecordOf<typeof TOPICS.docsCommands, 'tandem.docs.counter.increment'>;
@@ -54,7 +55,7 @@ export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicati
         const key = `${r.event.tenant}/${r.event.data.docId}`;
         if (!creators.has(key)) creators.set(key, r);
       }
-      for (const r of creators.values()) await this.acls.ensureCreated(r.event.tenant, r.event.data.docId, r.event.data.userId, r.event.type === 'tandem.docs.counter.increment' ? 'counter' : r.event.data.kind);
+      await forEachLimited([...creators.values()], 8, (r) => this.acls.ensureCreated(r.event.tenant, r.event.data.docId, r.event.data.userId, r.event.type === 'tandem.docs.counter.increment' ? 'counter' : r.event.data.kind));
       if (kind === 'counter') await this.counters.applyCommands(run as Increment[]);
       else await this.documents.applyCommands(run as ChangeCommand[]);
     }

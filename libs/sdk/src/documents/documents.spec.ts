@@ -1,70 +1,178 @@
-import type { CommandAck, JoinAck } from '@tandem/contracts';
-import { richtext, splitChanges } from '@tandem/documents';
-import { DocumentsApi, DocumentsTransport, MAX_IN_FLIGHT, MIN_SEND_INTERVAL_MS } from './documents';
+import * as A from '@automerge/automerge';
+import type { CommandAck, DocKindName, DocsServerEvent, JoinAck } from '@tandem/contracts';
+import { createDoc, kanban, KanbanDoc, richtext, RichTextDoc, splitChanges } from '@tandem/documents';
+import { DocStorage, MemoryDocStorage } from './doc-storage';
+import { DocumentsApi, DocumentsTransport } from './documents';
 
-/** A gateway that acknowledges commands only when the test says so (as Kafka would, later). */
-function setup() {
-  const sent: Array<{ commandId: string; changes: number; ack: (a: CommandAck) => void }> = [];
-  const transport: DocumentsTransport = {
-    connected: () => true,
-    join: async (docId, kind): Promise<JoinAck> => ({ ok: true, role: 'editor', state: { kind: 'doc.sync', docId, docKind: kind, seq: 0, heads: [], changes: new Uint8Array(), created: true } }),
-    leave: () => undefined,
-    command: (message) => new Promise<CommandAck>((resolve) => sent.push({ commandId: message.commandId, changes: splitChanges(message.changes).length, ack: resolve })),
-    docs: async () => ({ ok: false, error: { code: 'UNAVAILABLE', message: 'not in this test' } }),
-    userId: async () => 'ann',
-    onStatus: () => undefined,
-  };
-  let n = 0;
-  const sut = new DocumentsApi(transport, undefined, () => `cmd-${++n}`);
-  return { sut, sent };
+/**
+ * The docs service as the SDK sees it through the gateway: joins answer with what the device lacks,
+ * a command is acknowledged (Kafka has it), then announced durable (`doc.merged`) to the room.
+ * `online = false` is a lost network: nothing gets through.
+ */
+class FakeDocsServer implements DocumentsTransport {
+  online = true;
+  readonly stored = new Map<string, A.Doc<unknown>>();
+  readonly joined = new Set<string>();
+  readonly commands: string[] = [];
+  private readonly apis: DocumentsApi[] = [];
+  private readonly statusListeners: Array<(s: 'connecting' | 'online' | 'offline') => void> = [];
+
+  constructor(private readonly user = 'bob') {}
+
+  attach(api: DocumentsApi): DocumentsApi {
+    this.apis.push(api);
+    return api;
+  }
+  connected(): boolean {
+    return this.online;
+  }
+  async join(docId: string, kind: DocKindName, heads: string[]): Promise<JoinAck> {
+    if (!this.online) throw new Error('offline');
+    const doc = this.stored.get(docId) ?? (createDoc(kind) as A.Doc<unknown>);
+    this.stored.set(docId, doc);
+    this.joined.add(docId);
+    const known = heads.filter((h) => A.hasHeads(doc, [h]));
+    const changes = known.length ? A.saveSince(doc, known) : A.save(doc);
+    return { ok: true, role: 'editor', state: { kind: 'doc.sync', docId, docKind: kind, seq: 1, heads: A.getHeads(doc), changes, created: false } };
+  }
+  leave(docId: string): void {
+    this.joined.delete(docId);
+  }
+  async command(m: { commandId: string; docId: string; kind: DocKindName; changes: Uint8Array }): Promise<CommandAck> {
+    if (!this.online) throw new Error('offline');
+    this.commands.push(m.commandId);
+    const [doc] = A.applyChanges(this.stored.get(m.docId) ?? (createDoc(m.kind) as A.Doc<unknown>), splitChanges(m.changes));
+    this.stored.set(m.docId, doc);
+    const merged: DocsServerEvent = { type: 'doc.merged', docId: m.docId, kind: m.kind, seq: 2, heads: A.getHeads(doc), commandIds: [m.commandId], changes: 1 };
+    // Only the room hears it: a device that left the document learns nothing.
+    setTimeout(() => this.joined.has(m.docId) && this.apis.forEach((api) => api.dispatch(merged)), 5);
+    return { ok: true, commandId: m.commandId };
+  }
+  async docs(): Promise<never> {
+    throw new Error('history and gap syncs are not used by these tests');
+  }
+  async userId(): Promise<string> {
+    return this.user;
+  }
+  onStatus(listener: (s: 'connecting' | 'online' | 'offline') => void): void {
+    this.statusListeners.push(listener);
+  }
+  goOffline(): void {
+    this.online = false;
+    this.statusListeners.forEach((l) => l('connecting'));
+    this.statusListeners.forEach((l) => l('offline'));
+  }
+  async reconnect(apis: DocumentsApi[]): Promise<void> {
+    this.online = true;
+    await Promise.all(apis.map((a) => a.resync()));
+  }
+  text(docId: string): string {
+    return richtext.plainText(this.stored.get(docId) as A.Doc<RichTextDoc>);
+  }
 }
 
-const tick = () => new Promise((r) => setTimeout(r, 0));
-/** As far apart as keystrokes: more than the SDK's minimum interval between commands. */
-const keystroke = () => new Promise((r) => setTimeout(r, MIN_SEND_INTERVAL_MS + 5));
+const tick = (ms = 20) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually(check: () => void | Promise<void>, timeoutMs = 2_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await tick(10);
+    }
+  }
+}
+
+function setup(storage: DocStorage = new MemoryDocStorage()) {
+  const server = new FakeDocsServer();
+  const sut = server.attach(new DocumentsApi(server, storage));
+  return { server, sut, storage };
+}
 
 describe(DocumentsApi.name, () => {
-  it('sends each keystroke at once while earlier commands wait for their acknowledgement', async () => {
-    const { sut, sent } = setup();
-    const doc = await sut.open('d', 'richtext');
-    for (let i = 0; i < 3; i++) {
-      doc.change((d) => richtext.insertText(d, 0, 'x'));
-      await keystroke();
-    }
-    expect(sent.map((s) => s.changes)).toEqual([1, 1, 1]);
-    sut.shutdown();
+  const apis: DocumentsApi[] = [];
+  afterEach(() => apis.splice(0).forEach((a) => a.shutdown()));
+  const track = <T extends { sut: DocumentsApi }>(s: T) => (apis.push(s.sut), s);
+
+  it('keeps sending the changes of a document closed right after an edit, and leaves it once they are durable', async () => {
+    const { server, sut } = track(setup());
+    const doc = await sut.open('plan', 'richtext');
+    for (const ch of 'Launch plan') doc.change((d) => richtext.insertText(d, richtext.plainText(d).length, ch));
+    doc.close(); // at once: most keystrokes are still buffered or queued behind the first command
+    await eventually(() => expect(server.text('plan')).toBe('Launch plan'));
+    await eventually(() => expect(server.joined.has('plan')).toBe(false));
   });
 
-  it('holds what is typed past the in-flight limit and sends it together on the next acknowledgement', async () => {
-    const { sut, sent } = setup();
-    const doc = await sut.open('d', 'richtext');
-    for (let i = 0; i < MAX_IN_FLIGHT + 3; i++) {
-      doc.change((d) => richtext.insertText(d, 0, 'x'));
-      await keystroke();
-    }
-    expect(sent).toHaveLength(MAX_IN_FLIGHT);
-    sent[0].ack({ ok: true, commandId: sent[0].commandId });
+  it('sends the changes of a document closed while offline when the connection is back', async () => {
+    const { server, sut } = track(setup());
+    const doc = await sut.open('plan', 'richtext');
+    server.goOffline();
+    doc.change((d) => richtext.insertText(d, 0, 'offline'));
     await tick();
-    expect(sent).toHaveLength(MAX_IN_FLIGHT + 1);
-    expect(sent.at(-1)!.changes).toBe(3);
-    expect(doc.pending).toBe(MAX_IN_FLIGHT + 3);
-    sut.shutdown();
+    doc.close();
+    await tick();
+    expect(server.text('plan')).toBe('');
+    await server.reconnect([sut]);
+    await eventually(() => expect(server.text('plan')).toBe('offline'));
+    await eventually(() => expect(server.joined.has('plan')).toBe(false));
   });
 
-  it('batches edits made in quick succession (a replay, a script) while a command is unacknowledged', async () => {
-    const { sut, sent } = setup();
-    const doc = await sut.open('d', 'richtext');
-    jest.useFakeTimers();
-    try {
-      for (let i = 0; i < 4; i++) {
-        doc.change((d) => richtext.insertText(d, 0, 'x'));
-        await jest.advanceTimersByTimeAsync(1);
-      }
-      await jest.advanceTimersByTimeAsync(MIN_SEND_INTERVAL_MS);
-      expect(sent.map((s) => s.changes)).toEqual([1, 3]);
-    } finally {
-      jest.useRealTimers();
-      sut.shutdown();
-    }
+  it('reopening a closed document still sending gives the same document, edits included', async () => {
+    const { server, sut } = track(setup());
+    const doc = await sut.open('plan', 'richtext');
+    server.goOffline();
+    doc.change((d) => richtext.insertText(d, 0, 'kept'));
+    await tick();
+    doc.close();
+    const again = await sut.open('plan', 'richtext');
+    expect(richtext.plainText(again.doc)).toBe('kept');
+    expect(again.pending).toBe(1);
+  });
+
+  it('loads a document once however many open it at the same time', async () => {
+    const { sut } = track(setup());
+    const [a, b] = await Promise.all([sut.open('plan', 'richtext'), sut.open('plan', 'richtext')]);
+    expect(a).toBe(b);
+    await expect(sut.open('plan', 'kanban')).rejects.toMatchObject({ code: 'KIND_MISMATCH' });
+  });
+
+  it('sends on connect the outboxes an earlier session left for documents the app does not open', async () => {
+    const storage = new MemoryDocStorage();
+    const first = track(setup(storage));
+    const board = await first.sut.open('tasks', 'kanban');
+    let cardId = '';
+    board.change((d) => void (cardId = kanban.addCard(d, kanban.addColumn(d, 'To do'), { title: 'Write it' })));
+    await board.whenDurable();
+    first.server.goOffline();
+    board.change((d) => kanban.editCard(d, cardId, { title: 'Write it (offline)' }));
+    await tick();
+    await first.sut.flushed();
+    first.sut.shutdown(); // the tab closes
+
+    // A new session on the same storage and the same server, which never opens the board.
+    const server = first.server;
+    const sut = server.attach(new DocumentsApi(server, storage));
+    apis.push(sut);
+    expect(await storage.pending()).toEqual([{ docId: 'tasks', kind: 'kanban' }]);
+    await server.reconnect([sut]);
+    await eventually(() => expect(kanban.cardOf(server.stored.get('tasks') as KanbanDoc, cardId).title).toBe('Write it (offline)'));
+    await eventually(async () => expect(await storage.pending()).toEqual([]));
+    await eventually(() => expect(server.joined.has('tasks')).toBe(false));
+  });
+
+  it('an outbox sent in the background and opened by the app meanwhile stays open for it', async () => {
+    const storage = new MemoryDocStorage();
+    await storage.addToOutbox('plan', { commandId: 'c1', changes: [A.getLastLocalChange(A.change(createDoc('richtext'), (d) => richtext.insertText(d as RichTextDoc, 0, 'hi')))!] }, 'richtext');
+    const { server, sut } = track(setup(storage));
+    server.online = false;
+    await server.reconnect([sut]); // the background send starts
+    const doc = await sut.open('plan', 'richtext');
+    await doc.whenDurable();
+    await tick(30);
+    expect(server.text('plan')).toBe('hi');
+    expect(server.joined.has('plan')).toBe(true);
+    expect(richtext.plainText(doc.doc)).toBe('hi');
   });
 });

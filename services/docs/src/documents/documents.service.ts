@@ -7,11 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { CardAssignment, assigneesOf, assignmentsOfBatch } from './card-assignments';
 import { DocumentCache, LiveDoc } from './document-cache';
 import { DocumentLoader, concat } from './document-loader';
+import { historyLookup } from './history-lookup';
+import { forEachLimited } from '../for-each-limited';
 import { DocumentsMetrics } from './documents.metrics';
 import { ChangeLogError } from './store/change-log.port';
 
 export type ChangeCommand = ConsumedRecordOf<typeof TOPICS.docsCommands, 'tandem.docs.doc.change'>;
 type DocsEvent = PublishRecord<typeof TOPICS.docsEvents>;
+
+/** Documents of one consumed batch merged at the same time, at most. */
+const DOCS_IN_PARALLEL = 8;
 
 /** Changes kept waiting for missing dependencies per document, at most (clients resend the rest). */
 const MAX_WAITING = 10_000;
@@ -77,15 +82,19 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
    */
   async applyCommands(records: readonly ChangeCommand[]): Promise<void> {
     const byDoc = new Map<string, ChangeCommand[]>();
-    for (const r of records) byDoc.set(r.key, [...(byDoc.get(r.key) ?? []), r]);
-    const events: DocsEvent[] = [];
-    for (const [key, commands] of byDoc) {
+    for (const r of records) {
+      const list = byDoc.get(r.key);
+      if (list) list.push(r);
+      else byDoc.set(r.key, [r]);
+    }
+    // Documents are independent: their loads, merges and log writes overlap (each document's own
+    // commands stay in order); the events go out in batch order once every document is stored.
+    const perDoc = await forEachLimited([...byDoc], DOCS_IN_PARALLEL, async ([key, commands]) => {
       const { tenant } = commands[0].event;
       const { docId, kind } = commands[0].event.data;
-      const live = await this.stateOf(tenant, docId, kind);
-      live.busy++;
+      const live = await this.acquire(tenant, docId, kind);
       try {
-        events.push(...(await this.merge(live, commands)));
+        return await this.merge(live, commands);
       } catch (error) {
         // Our copy may be behind the store (another writer) or half-applied: reload on redelivery.
         this.cache.delete(key);
@@ -93,7 +102,8 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
       } finally {
         live.busy--;
       }
-    }
+    });
+    const events = perDoc.flat();
     await this.bus.publish(TOPICS.docsEvents, events);
     this.metrics.inMemory.set(this.cache.size);
     this.metrics.memoryBytes.set(this.cache.estimatedBytes);
@@ -119,8 +129,7 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
    * instance may own the partition), or the document freshly loaded. `kind` null: must exist.
    */
   async read<T>(tenant: string, docId: string, kind: DocKindName | null, fn: (live: LiveDoc) => T | Promise<T>): Promise<T> {
-    const live = await this.stateOf(tenant, docId, kind);
-    live.busy++;
+    const live = await this.acquire(tenant, docId, kind);
     try {
       await this.loader.catchUp(live);
       return await fn(live);
@@ -140,7 +149,10 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
       } else accepted.push(decoded);
     }
     const fresh = new Map<string, Uint8Array>();
-    for (const d of accepted) for (const ch of d.changes) if (!fresh.has(ch.hash) && !A.hasHeads(live.doc, [ch.hash])) fresh.set(ch.hash, ch.bytes);
+    const asked = [...accepted.flatMap((d) => d.hashes), ...[...live.waitingCommands.values()].flat()];
+    // Which hashes the document holds (one lookup per state of the document, not one per hash).
+    let known = historyLookup(live.doc, asked);
+    for (const d of accepted) for (const ch of d.changes) if (!fresh.has(ch.hash) && !known(ch.hash)) fresh.set(ch.hash, ch.bytes);
     const stored: Array<[string, Uint8Array]> = [];
     let assignments: CardAssignment[] = [];
     if (fresh.size > 0) {
@@ -155,8 +167,9 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
       // Changes whose dependencies are still missing stay queued inside Automerge; store the rest.
       const candidates = new Map([...live.waiting.values()].map((w) => [w.hash, w.bytes] as const));
       for (const [hash, bytes] of fresh) candidates.set(hash, bytes);
+      known = historyLookup(live.doc, [...candidates.keys(), ...asked]);
       for (const [hash, bytes] of candidates) {
-        if (A.hasHeads(live.doc, [hash])) {
+        if (known(hash)) {
           stored.push([hash, bytes]);
           live.waiting.delete(hash);
         } else if (live.waiting.size < MAX_WAITING) live.waiting.set(hash, { hash, bytes });
@@ -164,11 +177,12 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
     }
     const durable: string[] = [];
     for (const d of accepted) {
-      if (d.hashes.every((h) => A.hasHeads(live.doc, [h]))) durable.push(d.commandId);
+      if (d.hashes.every(known)) durable.push(d.commandId);
       else live.waitingCommands.set(d.commandId, d.hashes);
     }
+    const settled = new Set(durable);
     for (const [commandId, hashes] of live.waitingCommands) {
-      if (!durable.includes(commandId) && hashes.every((h) => A.hasHeads(live.doc, [h]))) {
+      if (!settled.has(commandId) && hashes.every(known)) {
         durable.push(commandId);
         live.waitingCommands.delete(commandId);
       }
@@ -224,18 +238,28 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
       .catch((error: unknown) => this.logger.warn({ err: error, tenant: live.tenant, docId: live.docId }, 'snapshot failed; the log keeps everything, retried on the next batch'));
   }
 
-  private async stateOf(tenant: string, docId: string, kind: DocKindName | null): Promise<LiveDoc> {
+  /**
+   * The document in memory (loaded if needed), marked busy before anything else can run, so that
+   * no eviction (another document's load going over the cap) frees it under its caller; the
+   * caller decrements `busy` when done.
+   */
+  private async acquire(tenant: string, docId: string, kind: DocKindName | null): Promise<LiveDoc> {
     const key = aggregateKey(tenant, docId);
     const cached = this.cache.get(key);
-    if (cached) return cached;
+    if (cached) {
+      cached.busy++;
+      return cached;
+    }
     const live = await this.loader.load(tenant, docId, kind);
     if (!live) throw new DocumentNotFoundError(`document ${docId} does not exist`);
     // Another read may have loaded it meanwhile: keep the first copy.
     const again = this.cache.get(key);
     if (again) {
       A.free(live.doc);
+      again.busy++;
       return again;
     }
+    live.busy++;
     this.cache.set(key, live);
     this.metrics.inMemory.set(this.cache.size);
     return live;
