@@ -93,3 +93,30 @@ export function histogramDelta(before: string, after: string, name: string, labe
   }
   return out;
 }
+
+/** Latency histogram buckets: 70 per doubling, 2^(1/70) ≈ 1.0100, so each is 1 % wide. */
+const BUCKETS_PER_DOUBLING = 70;
+
+/** The histogram bucket of a latency in ms (see {@link summarizeHistogram}). */
+export function bucketOf(ms: number): number {
+  return Math.floor(Math.log2(ms) * BUCKETS_PER_DOUBLING);
+}
+
+/**
+ * Percentiles of merged histograms (bucket → count, from {@link bucketOf}); each is its bucket's
+ * upper bound, so within 1 % above the exact figure. `max` is exact (given).
+ */
+export function summarizeHistogram(histograms: Array<Record<string, number>>, max: number): Omit<Summary, 'mean'> {
+  const merged = new Map<number, number>();
+  for (const h of histograms) for (const [b, n] of Object.entries(h)) merged.set(Number(b), (merged.get(Number(b)) ?? 0) + n);
+  const buckets = [...merged.entries()].sort((a, b) => a[0] - b[0]);
+  const count = buckets.reduce((n, [, c]) => n + c, 0);
+  const at = (p: number) => {
+    if (count === 0) return NaN;
+    const rank = Math.max(1, Math.ceil((p / 100) * count));
+    let seen = 0;
+    for (const [b, c] of buckets) if ((seen += c) >= rank) return Math.round(Math.min(2 ** ((b + 1) / BUCKETS_PER_DOUBLING), max) * 100) / 100;
+    return NaN;
+  };
+  return { count, p50: at(50), p95: at(95), p99: at(99), max: Math.round(max * 100) / 100 };
+}
