@@ -1,14 +1,17 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { eventually } from '@tandem/platform/testing';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
 import { RunningProcess, startProcess, stopAll } from './support/processes';
-import { AppUser, devSignIn, EMBEDDED, shot } from './support/web-app';
+import { AppUser, devSignIn, EMBEDDED, PHONE, shot, textIs } from './support/web-app';
+import { arrowTip, attrsBox, canvasAt, dragOnCanvas, itemOf, near } from './support/whiteboard';
 
 /**
  * Boards in the web app of `npm start`, two people in isolated browser contexts: a kanban card
- * moved by drag and drop, and whiteboard drawing with live cursors. (The rich-text editor, offline
+ * moved by drag and drop, and whiteboard drawing with live cursors: pen, shapes, text, sticky notes
+ * and arrows, moved, resized, restyled and deleted by pointer, keyboard and touch. (The rich-text editor, offline
  * edits and version history: web-app-documents-editor.e2e.spec.ts.)
  */
 describe('kanban boards and whiteboards in the web app (npm start)', () => {
@@ -79,6 +82,105 @@ describe('kanban boards and whiteboards in the web app (npm start)', () => {
     await bob.page.getByRole('button', { name: 'Delete' }).click();
     await ann.page.locator('svg.wb-canvas rect[data-type="rectangle"]').waitFor({ state: 'detached', timeout: 30_000 });
     expect(await ann.page.locator('svg.wb-canvas path[data-type="stroke"]').count()).toBe(1);
+  });
+
+  it('shows the text, sticky note and arrow Ann makes to Bob, and Bob’s move, resize, restyle and deletion of the note to Ann', async () => {
+    await ann.page.goto(`${app}/#/canvas/tools`);
+    await bob.page.goto(`${app}/#/canvas/tools`);
+    await Promise.all([synced(ann.page), synced(bob.page)]);
+    const at = await canvasAt(ann.page);
+
+    // Text: the tool from the toolbar, a click, typing in place.
+    await ann.page.getByRole('button', { name: 'Text', exact: true }).click();
+    await ann.page.mouse.click(...at(100, 80));
+    await ann.page.locator('textarea.wb-editor:focus').waitFor();
+    await ann.page.keyboard.type('Launch plan');
+    await ann.page.keyboard.press('Escape');
+    await bob.page.locator('svg.wb-canvas [data-type="text"]', { hasText: 'Launch plan' }).waitFor({ timeout: 30_000 });
+
+    // Sticky note: the tool by its shortcut, a click, typing in place.
+    await ann.page.keyboard.press('s');
+    expect(await ann.page.getByRole('button', { name: 'Sticky note' }).getAttribute('aria-pressed')).toBe('true');
+    await ann.page.mouse.click(...at(500, 250));
+    await ann.page.locator('textarea.wb-editor:focus').waitFor();
+    await ann.page.keyboard.type('Ship it');
+    await ann.page.keyboard.press('Escape');
+    const bobNote = bob.page.locator('svg.wb-canvas [data-type="sticky"]', { hasText: 'Ship it' });
+    await bobNote.waitFor({ timeout: 30_000 });
+
+    // Arrow: dragged from the left towards the bottom; the head is where the drag ended.
+    await ann.page.getByRole('button', { name: 'Arrow', exact: true }).click();
+    await dragOnCanvas(ann.page, at(120, 420), at(380, 520));
+    await bob.page.locator('svg.wb-canvas [data-type="arrow"] .wb-arrowhead').waitFor({ timeout: 30_000 });
+    // The head is where the drag ended (Bob may first see the arrow mid-drag).
+    await eventually(async () => expect(near(await arrowTip(bob.page), { x: 380, y: 520 }, 3)).toBe(true), 30_000, 100);
+    await ann.page.mouse.move(...at(700, 500), { steps: 3 });
+    await bob.page.locator('.wb-cursor[data-user="ann"]').waitFor({ timeout: 30_000 });
+    await shot(bob.page, 'whiteboard-tools');
+
+    // Bob moves the note by dragging it, resizes it by its corner, and nudges it with the keyboard.
+    const bobAt = await canvasAt(bob.page);
+    const note = await itemOf(ann.page, 'sticky');
+    const annSees = (expected: Record<string, number>) =>
+      eventually(
+        async () => {
+          const actual = await itemOf(ann.page, 'sticky');
+          expect({ actual, near: near(actual, expected) }).toEqual({ actual, near: true });
+        },
+        30_000,
+        100,
+      );
+    await bob.page.getByRole('button', { name: 'Select', exact: true }).click();
+    await dragOnCanvas(bob.page, bobAt(note.x + 40, note.y + 60), bobAt(note.x + 140, note.y + 10));
+    await annSees({ x: note.x + 100, y: note.y - 50, width: note.width, height: note.height });
+    const moved = await itemOf(bob.page, 'sticky');
+    const corner = await attrsBox(bob.page, '.selection .handle[data-corner="se"]');
+    await dragOnCanvas(bob.page, bobAt(corner.x + corner.width / 2, corner.y + corner.height / 2), bobAt(moved.x + moved.width + 60, moved.y + moved.height + 40));
+    await annSees({ x: moved.x, y: moved.y, width: moved.width + 60, height: moved.height + 40 });
+    const resized = await itemOf(bob.page, 'sticky');
+    await bob.page.keyboard.press('Shift+ArrowLeft');
+    await bob.page.keyboard.press('ArrowDown');
+    await annSees({ x: resized.x - 20, y: resized.y + 2 });
+    await bob.page.getByRole('button', { name: 'Colour Red' }).click();
+    await eventually(async () => expect(await ann.page.locator('svg.wb-canvas [data-type="sticky"] rect').first().getAttribute('fill')).toBe('#ffd9d9'), 30_000, 100);
+    await bob.page.getByRole('button', { name: 'Bring to front' }).click();
+
+    // Deleted with the Delete key: gone for Ann; the text and the arrow stay.
+    await bob.page.keyboard.press('Delete');
+    await ann.page.locator('svg.wb-canvas [data-type="sticky"]').waitFor({ state: 'detached', timeout: 30_000 });
+    expect(await ann.page.locator('svg.wb-canvas [data-type="text"]', { hasText: 'Launch plan' }).count()).toBe(1);
+    expect(await ann.page.locator('svg.wb-canvas [data-type="arrow"]').count()).toBe(1);
+  });
+
+  it('lets someone on a phone add a sticky note by touch and Tab to an item and delete it from the keyboard', async () => {
+    const cat = await devSignIn(browser, app, 'Cat', PHONE);
+    await cat.page.goto(`${app}/#/canvas/tools`);
+    await synced(cat.page);
+    await cat.page.locator('svg.wb-canvas [data-type="text"]', { hasText: 'Launch plan' }).waitFor({ timeout: 30_000 });
+    const [toolbar, view] = [(await cat.page.locator('.wb-toolbar').boundingBox())!, (await cat.page.locator('.wb-viewport').boundingBox())!];
+    expect(toolbar.x + toolbar.width).toBeLessThanOrEqual(PHONE.width); // wraps, never wider than the phone
+    expect(view.x + view.width).toBeLessThanOrEqual(PHONE.width);
+    // A phone starts zoomed in (readable text) and pans by dragging the paper.
+    await textIs(cat.page, '.wb-zoom output', '200%');
+    await cat.page.getByRole('button', { name: 'Sticky note' }).tap();
+    const at = await canvasAt(cat.page);
+    await cat.page.touchscreen.tap(...at(220, 300));
+    await cat.page.locator('textarea.wb-editor:focus').waitFor();
+    await cat.page.keyboard.type('From my phone');
+    await cat.page.keyboard.press('Escape');
+    await ann.page.locator('svg.wb-canvas [data-type="sticky"]', { hasText: 'From my phone' }).waitFor({ timeout: 30_000 });
+    await shot(cat.page, 'whiteboard-phone');
+
+    // Keyboard only, on Ann's laptop: Tab onto the arrow selects it; Delete removes it for Cat.
+    await ann.page.locator('svg.wb-canvas').focus();
+    await ann.page.keyboard.press('Escape');
+    expect(await ann.page.locator('.selection').count()).toBe(0);
+    for (let i = 0; i < 6 && !(await ann.page.evaluate(() => document.activeElement?.getAttribute('data-type') === 'arrow')); i++) await ann.page.keyboard.press('Tab');
+    expect(await ann.page.evaluate(() => document.activeElement?.getAttribute('data-type'))).toBe('arrow');
+    await ann.page.locator('.selection').waitFor();
+    await ann.page.keyboard.press('Delete');
+    await cat.page.locator('svg.wb-canvas [data-type="arrow"]').waitFor({ state: 'detached', timeout: 30_000 });
+    await cat.context.close();
   });
 
   it('opens a whiteboard shared with Bob from its notification on the whiteboard screen (the notification says the kind)', async () => {

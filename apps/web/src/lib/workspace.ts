@@ -1,5 +1,5 @@
 import type { ChatChannelListItem, Notification, UserPresence } from '@tandem/contracts';
-import { LocalStorageOutboxStorage, SessionIdentity, TandemClient } from '@tandem/sdk';
+import { IndexedDbDocStorage, LocalStorageOutboxStorage, SessionIdentity, TandemClient } from '@tandem/sdk';
 
 /** What the sidebar lists: kinds grow as the SDK gets their APIs. */
 export type DocKind = 'counter' | 'richtext' | 'whiteboard' | 'kanban';
@@ -50,7 +50,7 @@ export class Workspace {
     // One outbox per tab (kept across reloads of that tab), so tabs never overwrite each other's queue.
     const tab = sessionStorage.getItem('tandem.tab') ?? crypto.randomUUID();
     sessionStorage.setItem('tandem.tab', tab);
-    this.client = new TandemClient({ url: location.origin, getToken: () => session.token, outbox: new LocalStorageOutboxStorage(`tandem.outbox.${tab}`), device: 'web' });
+    this.client = new TandemClient({ url: location.origin, getToken: () => session.token, outbox: new LocalStorageOutboxStorage(`tandem.outbox.${tab}`), documents: new IndexedDbDocStorage(`tandem-docs.${session.tenant}.${session.userId}`), device: 'web' });
     this.docsKey = `tandem.docs.${session.tenant}.${session.userId}`;
     this.docs = JSON.parse(localStorage.getItem(this.docsKey) ?? 'null') ?? [{ id: 'welcome', kind: 'counter', title: 'Welcome' }];
     this.client.presence.onUser((u) => {

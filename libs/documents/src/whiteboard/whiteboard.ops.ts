@@ -84,7 +84,7 @@ export function addShape(d: WhiteboardDoc, shape: NewShape): string {
     width: finite(shape.width, 'width'),
     height: finite(shape.height, 'height'),
     rotation: finite(shape.rotation ?? 0, 'rotation'),
-    text: shape.text ?? '',
+    text: shape.text === undefined ? '' : checkText(shape.text),
     style: style(shape.style),
     createdBy: shape.createdBy ?? null,
   };
@@ -98,6 +98,38 @@ export function moveItem(d: WhiteboardDoc, id: string, x: number, y: number): vo
   // x then y, always both, so concurrent moves resolve to the same writer for both fields.
   item.x = finite(x, 'x');
   item.y = finite(y, 'y');
+}
+
+/** Moves an item by (`dx`, `dy`) from where it is in this replica (arrow-key nudges); same merge rules as {@link moveItem}. */
+export function nudgeItem(d: WhiteboardDoc, id: string, dx: number, dy: number): void {
+  const item = itemOf(d, id);
+  moveItem(d, id, item.x + finite(dx, 'dx'), item.y + finite(dy, 'dy'));
+}
+
+/** A point on the board. */
+export interface BoardPoint {
+  x: number;
+  y: number;
+}
+
+/**
+ * Sets the two ends of a line or arrow. A line is stored as a box whose origin (`x`, `y`) is the
+ * start and whose `width`/`height` (either may be negative) reach the end, where an arrow has its
+ * head; the four fields are written together, so concurrent end drags resolve to one writer.
+ */
+export function setLineEnds(d: WhiteboardDoc, id: string, start: BoardPoint, end: BoardPoint): void {
+  const item = itemOf(d, id);
+  if (item.type !== 'line' && item.type !== 'arrow') throw new DocumentError('invalid-argument', `item ${id} is a ${item.type}, not a line or arrow`);
+  const [x, y, ex, ey] = [finite(start?.x, 'start.x'), finite(start?.y, 'start.y'), finite(end?.x, 'end.x'), finite(end?.y, 'end.y')];
+  item.x = x;
+  item.y = y;
+  item.width = ex - x;
+  item.height = ey - y;
+}
+
+/** Where a line or arrow starts and ends (the arrow's head is at `end`). */
+export function lineEnds(item: Shape): { start: BoardPoint; end: BoardPoint } {
+  return { start: { x: item.x, y: item.y }, end: { x: item.x + item.width, y: item.y + item.height } };
 }
 
 /** Sets a shape's box, or a stroke's scale (`width`/`height` are then scale factors). Omitted fields are kept. */
@@ -136,7 +168,7 @@ export function restyleItem(d: WhiteboardDoc, id: string, patch: Partial<ItemSty
 export function setShapeText(d: WhiteboardDoc, id: string, text: string): void {
   const item = itemOf(d, id);
   if (item.type === 'stroke') throw new DocumentError('invalid-argument', `strokes have no text (item ${id})`);
-  A.updateText(d, ['items', id, 'text'], text);
+  A.updateText(d, ['items', id, 'text'], checkText(text));
 }
 
 export function bringToFront(d: WhiteboardDoc, id: string): void {
@@ -186,6 +218,11 @@ function style(patch: Partial<ItemStyle> = {}): ItemStyle {
   const out: ItemStyle = { ...DEFAULT_STYLE };
   for (const [k, v] of Object.entries(patch)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v;
   return out;
+}
+
+function checkText(t: unknown): string {
+  if (typeof t !== 'string') throw new DocumentError('invalid-argument', `shape text must be a string, got ${t === null ? 'null' : typeof t}`);
+  return t;
 }
 
 function checkPoints(points: number[]): void {

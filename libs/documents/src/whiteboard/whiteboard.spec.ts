@@ -43,6 +43,41 @@ describe('whiteboard', () => {
     expect((doc.items.note as Shape).text).toBe('Big idea');
   });
 
+  it('nudges an item from where it is, and sets the two ends of lines and arrows (the head at the end)', () => {
+    let doc = edit(setup(), 'ann', (d) => {
+      wb.addShape(d, { id: 'arrow', type: 'arrow', x: 100, y: 100, width: 50, height: 20 });
+      wb.nudgeItem(d, 'rect', 5, -2);
+      wb.nudgeItem(d, 'ink', -1, 0);
+    });
+    expect(doc.items.rect).toMatchObject({ x: 15, y: 8 });
+    expect(doc.items.ink).toMatchObject({ x: -1, y: 0 });
+    doc = edit(doc, 'ann', (d) => wb.setLineEnds(d, 'arrow', { x: 300, y: 200 }, { x: 250, y: 260 }));
+    expect(doc.items.arrow).toMatchObject({ x: 300, y: 200, width: -50, height: 60 });
+    expect(wb.lineEnds(doc.items.arrow as Shape)).toEqual({ start: { x: 300, y: 200 }, end: { x: 250, y: 260 } });
+  });
+
+  it('converges when two people drag the ends of one arrow at once: all four fields from one of them', () => {
+    const base = edit(setup(), 'ann', (d) => void wb.addShape(d, { id: 'arrow', type: 'arrow', x: 0, y: 0, width: 10, height: 10 }));
+    const a = edit(peer(base), 'ann', (d) => wb.setLineEnds(d, 'arrow', { x: 1, y: 2 }, { x: 3, y: 4 }));
+    const b = edit(peer(base), 'bob', (d) => wb.setLineEnds(d, 'arrow', { x: 50, y: 60 }, { x: 70, y: 80 }));
+    const { ab, ba } = mergeBoth(a, b);
+    expect(ab.items.arrow).toEqual(ba.items.arrow);
+    const ends = wb.lineEnds(ab.items.arrow as Shape);
+    expect([
+      { start: { x: 1, y: 2 }, end: { x: 3, y: 4 } },
+      { start: { x: 50, y: 60 }, end: { x: 70, y: 80 } },
+    ]).toContainEqual(ends);
+  });
+
+  it('merges two people typing into one sticky note at once', () => {
+    const base = setup();
+    const a = edit(peer(base), 'ann', (d) => wb.setShapeText(d, 'note', 'Big Idea'));
+    const b = edit(peer(base), 'bob', (d) => wb.setShapeText(d, 'note', 'Idea!'));
+    const { ab, ba } = mergeBoth(a, b);
+    expect((ab.items.note as Shape).text).toBe('Big Idea!');
+    expect((ba.items.note as Shape).text).toBe('Big Idea!');
+  });
+
   it('re-orders: to front, to back, and to a given position', () => {
     let doc = setup();
     doc = edit(doc, 'ann', (d) => wb.bringToFront(d, 'rect'));
@@ -138,6 +173,11 @@ describe('whiteboard', () => {
     expect(() => edit(doc, 'a', (d) => wb.moveItem(d, 'rect', NaN, 0))).toThrow(/finite/);
     expect(() => edit(doc, 'a', (d) => wb.addShape(d, { id: 'rect', type: 'ellipse', x: 0, y: 0, width: 1, height: 1 }))).toThrow(/already exists/);
     expect(() => edit(doc, 'a', (d) => wb.rotateItem(d, 'ink', 10))).toThrow(/cannot be rotated/);
+    expect(() => edit(doc, 'a', (d) => wb.setLineEnds(d, 'rect', { x: 0, y: 0 }, { x: 1, y: 1 }))).toThrow(/not a line or arrow/);
+    expect(() => edit(doc, 'a', (d) => wb.setLineEnds(d, 'gone', { x: 0, y: 0 }, { x: 1, y: 1 }))).toThrow(/not on the board/);
+    expect(() => edit(doc, 'a', (d) => wb.nudgeItem(d, 'rect', Infinity, 0))).toThrow(/dx must be a finite number/);
+    expect(() => edit(doc, 'a', (d) => wb.setShapeText(d, 'note', 42 as never))).toThrow(/text must be a string, got number/);
+    expect(() => edit(doc, 'a', (d) => wb.addShape(d, { type: 'text', x: 0, y: 0, width: 1, height: 1, text: null as never }))).toThrow(/text must be a string, got null/);
     expect(order(doc)).toEqual(['rect', 'note', 'ink']);
   });
 });

@@ -16,8 +16,13 @@ export interface KafkaEventBusOptions {
   reportInvalid?: (record: InvalidRecord) => void;
 }
 
-/** Pipelined batches of one partition that may wait for their commit before a handover waits too. */
-const MAX_UNSETTLED = 8;
+/**
+ * Pipelined batches of one partition that may wait for their commit before a handover waits too.
+ * A handler that settles its batches in passes (several queued batches at once) needs room for
+ * every batch that arrives during one pass, else the fetch loop stalls behind it: a live stream
+ * in small batches (one record each, dozens a second) must not wait here.
+ */
+const MAX_UNSETTLED = 256;
 
 function headersToStrings(headers: IHeaders | undefined): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
@@ -130,6 +135,10 @@ export class KafkaEventBus implements EventBus {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 20_000,
+      // A fetch with nothing to return waits on the broker for this long, and the broker answers the
+      // requests of one connection in order: a commit (or heartbeat) sent meanwhile on the same
+      // connection waits behind it. kafkajs's 5 s default held pipelined commits that long.
+      maxWaitTimeInMs: 250,
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, retries: 20 },
     });

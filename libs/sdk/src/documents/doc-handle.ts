@@ -19,6 +19,8 @@ export interface DocHandleDeps {
   history<T>(message: Record<string, unknown>): Promise<T>;
   close(): void;
   newCommandId(): string;
+  /** After every change of the document (kept even when the app's listeners are gone: the SDK saves it). */
+  changed?(): void;
 }
 
 /** History of a document on the server: versions, views and diffs, and restores as a new change. */
@@ -179,7 +181,10 @@ export class DocHandle<K extends DocKindName> {
     return new Promise((resolve) => this.durableWaiters.push(resolve));
   }
 
-  /** Stops receiving updates (unsent changes stay in the outbox for the next session). */
+  /**
+   * Stops receiving updates. Changes not yet durable keep going out (when the connection is back, if
+   * offline) and the SDK leaves the document once they are; a persistent storage also keeps them for the next session.
+   */
   close(): void {
     this.deps.close();
     this.listeners.clear();
@@ -325,6 +330,7 @@ export class DocHandle<K extends DocKindName> {
   }
 
   private emit(origin: DocChangeInfo['origin']): void {
+    this.deps.changed?.();
     for (const l of this.listeners) l(this._doc, { origin });
   }
 }

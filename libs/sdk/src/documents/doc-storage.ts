@@ -1,3 +1,5 @@
+import type { DocKindName } from '@tandem/contracts';
+
 /** One command of a document's outbox: local changes sent together, waiting to be announced durable. */
 export interface DocOutboxEntry {
   commandId: string;
@@ -14,6 +16,12 @@ export interface StoredDoc {
   outbox: DocOutboxEntry[];
 }
 
+/** A document whose outbox holds changes, with its kind: what a device sends when it connects, whether the app opens the document or not. */
+export interface PendingDoc {
+  docId: string;
+  kind: DocKindName;
+}
+
 /**
  * Where the SDK keeps documents and their outboxes on the device so that edits survive a reload,
  * a crash or going offline: {@link MemoryDocStorage} (lost with the process), `FileDocStorage`
@@ -25,14 +33,17 @@ export interface DocStorage {
   readonly persistent: boolean;
   load(docId: string): Promise<StoredDoc | null>;
   saveDoc(docId: string, doc: Uint8Array, syncedHeads: string[]): Promise<void>;
-  addToOutbox(docId: string, entry: DocOutboxEntry): Promise<void>;
+  /** Adds a command to the outbox of `docId`, a document of `kind`; durable once it resolves. */
+  addToOutbox(docId: string, entry: DocOutboxEntry, kind: DocKindName): Promise<void>;
   removeFromOutbox(docId: string, commandIds: string[]): Promise<void>;
+  /** Every document whose outbox is not empty (an edit of an earlier session, or of a tab closed before it was sent). */
+  pending(): Promise<PendingDoc[]>;
 }
 
 /** Keeps outboxes in memory only (the default): a reload loses unsent edits. */
 export class MemoryDocStorage implements DocStorage {
   readonly persistent = false;
-  private readonly docs = new Map<string, StoredDoc>();
+  private readonly docs = new Map<string, StoredDoc & { kind?: DocKindName }>();
 
   async load(docId: string): Promise<StoredDoc | null> {
     const d = this.docs.get(docId);
@@ -41,14 +52,18 @@ export class MemoryDocStorage implements DocStorage {
   async saveDoc(docId: string, doc: Uint8Array, syncedHeads: string[]): Promise<void> {
     this.docs.set(docId, { ...(this.docs.get(docId) ?? { outbox: [] }), doc, syncedHeads });
   }
-  async addToOutbox(docId: string, entry: DocOutboxEntry): Promise<void> {
+  async addToOutbox(docId: string, entry: DocOutboxEntry, kind: DocKindName): Promise<void> {
     const d = this.docs.get(docId) ?? { doc: null, syncedHeads: [], outbox: [] };
     d.outbox.push(entry);
+    d.kind = kind;
     this.docs.set(docId, d);
   }
   async removeFromOutbox(docId: string, commandIds: string[]): Promise<void> {
     const d = this.docs.get(docId);
     if (d) d.outbox = d.outbox.filter((e) => !commandIds.includes(e.commandId));
+  }
+  async pending(): Promise<PendingDoc[]> {
+    return [...this.docs].filter(([, d]) => d.outbox.length > 0 && d.kind).map(([docId, d]) => ({ docId, kind: d.kind! }));
   }
 }
 
@@ -74,12 +89,30 @@ export class IndexedDbDocStorage implements DocStorage {
     await this.write('docs', (s) => s.put({ doc, syncedHeads }, docId));
   }
 
-  async addToOutbox(docId: string, entry: DocOutboxEntry): Promise<void> {
-    await this.write('outbox', (s) => s.put({ ...entry, docId, at: Date.now() + performance.now() / 1e6 }));
+  async addToOutbox(docId: string, entry: DocOutboxEntry, kind: DocKindName): Promise<void> {
+    await this.write('outbox', (s) => s.put({ ...entry, docId, kind, at: Date.now() + performance.now() / 1e6 }));
   }
 
   async removeFromOutbox(_docId: string, commandIds: string[]): Promise<void> {
     await this.write('outbox', (s) => commandIds.forEach((id) => s.delete(id)));
+  }
+
+  async pending(): Promise<PendingDoc[]> {
+    const db = await this.open();
+    const index = db.transaction('outbox', 'readonly').objectStore('outbox').index('docId');
+    // One record per document (the index's unique keys), not every change of every outbox.
+    return new Promise((resolve, reject) => {
+      const found: PendingDoc[] = [];
+      const req = index.openCursor(null, 'nextunique');
+      req.onsuccess = () => {
+        const cursor = req.result;
+        if (!cursor) return resolve(found);
+        const { docId, kind } = cursor.value as { docId: string; kind?: DocKindName };
+        if (kind) found.push({ docId, kind }); // entries written before kinds were kept wait until the app opens their document
+        cursor.continue();
+      };
+      req.onerror = () => reject(req.error);
+    });
   }
 
   private open(): Promise<IDBDatabase> {

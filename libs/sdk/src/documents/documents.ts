@@ -2,7 +2,7 @@ import * as A from '@automerge/automerge';
 import type { Ack, CommandAck, DocKindName, DocSyncState, DocsServerEvent, JoinAck, ResourceRole } from '@tandem/contracts';
 import { createDoc, DocOfKind, joinChanges } from '@tandem/documents';
 import { DocHandle } from './doc-handle';
-import { DocOutboxEntry, DocStorage, MemoryDocStorage } from './doc-storage';
+import { DocOutboxEntry, DocStorage, MemoryDocStorage, PendingDoc } from './doc-storage';
 
 /** What the documents API needs from the client's connection. */
 export interface DocumentsTransport {
@@ -28,6 +28,8 @@ export class DocumentsError extends Error {
 
 interface Open {
   handle: DocHandle<DocKindName>;
+  /** The app holds the handle (opened and not closed); one nobody holds stays until its outbox is durable. */
+  held: boolean;
   inFlight: number;
   joined: boolean;
   /** Outbox writes, in order. */
@@ -35,21 +37,38 @@ interface Open {
   saveTimer?: ReturnType<typeof setTimeout>;
   gapTimer?: ReturnType<typeof setTimeout>;
   sentAt: Map<string, number>;
+  /** When the last command left, and the flush waiting for MIN_SEND_INTERVAL_MS after it. */
+  lastSentAt: number;
+  flushTimer?: ReturnType<typeof setTimeout>;
 }
 
 /** Resend an entry the gateway took but the service has not announced durable after this long. */
 const RESEND_AFTER_MS = 10_000;
 const SAVE_DEBOUNCE_MS = 1_000;
 const GAP_GRACE_MS = 500;
+/**
+ * Unacknowledged commands per document. With one, a keystroke reached the other clients only after
+ * the previous keystroke's Kafka acknowledgement (measured in `bench/typing-scale.ts`: ~0.8 s queued
+ * at the typist on a busy machine); the gateway and the docs service take changes out of order.
+ */
+export const MAX_IN_FLIGHT = 16;
+/** While commands are unacknowledged, a new one leaves at most this often: bulk edits (a replay, a script) still go out in batches, under the socket's rate limit. */
+export const MIN_SEND_INTERVAL_MS = 25;
 
 /**
  * Collaborative documents: `open(id, kind)` gives a live {@link DocHandle}. Joining sends the
  * heads this device last synced to and gets exactly what it lacks; then the outbox (changes not
  * yet durable) is sent. Reconnects do the same; offline edits wait in the outbox, which survives
- * restarts with a persistent `storage`.
+ * restarts with a persistent `storage`. A closed document keeps syncing until its outbox is durable,
+ * and on every connect the outboxes the storage holds for documents not open (an earlier session's,
+ * a tab closed offline) are sent too.
  */
 export class DocumentsApi {
   private readonly open_ = new Map<string, Open>();
+  /** Documents being loaded from storage and joined (one load per document, however many ask). */
+  private readonly loading = new Map<string, Promise<Open>>();
+  /** The last storage writes of documents released, which a reopen waits for before reading. */
+  private readonly settling = new Map<string, Promise<void>>();
   private resendTimer?: ReturnType<typeof setInterval>;
 
   constructor(
@@ -76,26 +95,43 @@ export class DocumentsApi {
    * the local copy and syncs when the connection is back.
    */
   async open<K extends DocKindName>(docId: string, kind: K): Promise<DocHandle<K>> {
-    const existing = this.open_.get(docId);
-    if (existing) {
-      if (existing.handle.kind !== kind) throw new DocumentsError('KIND_MISMATCH', `${docId} is open as ${existing.handle.kind}, not ${kind}`);
-      return existing.handle as unknown as DocHandle<K>;
+    const o = await this.acquire(docId, kind);
+    o.held = true;
+    return o.handle as unknown as DocHandle<K>;
+  }
+
+  private async acquire(docId: string, kind: DocKindName): Promise<Open> {
+    let o = this.open_.get(docId);
+    if (!o) {
+      let loading = this.loading.get(docId);
+      if (!loading) {
+        loading = this.load(docId, kind).finally(() => this.loading.delete(docId));
+        this.loading.set(docId, loading);
+      }
+      o = await loading;
     }
+    if (o.handle.kind !== kind) throw new DocumentsError('KIND_MISMATCH', `${docId} is open as ${o.handle.kind}, not ${kind}`);
+    return o;
+  }
+
+  private async load(docId: string, kind: DocKindName): Promise<Open> {
+    await this.settling.get(docId);
     const stored = await this.storage.load(docId);
     const actor = randomActor();
-    const doc = stored?.doc ? A.load<DocOfKind[K]>(stored.doc, { actor }) : createDoc(kind, actor);
-    const handle = new DocHandle<K>(docId, kind, doc, {
+    const doc = stored?.doc ? A.load<DocOfKind[DocKindName]>(stored.doc, { actor }) : createDoc(kind, actor);
+    let o: Open | undefined;
+    const handle = new DocHandle<DocKindName>(docId, kind, doc, {
       userId: await this.transport.userId(),
       requestFlush: () => this.flush(docId),
       history: (message) => this.history(message),
       close: () => this.close(docId),
       newCommandId: this.newCommandId,
+      changed: () => o && this.scheduleSave(o),
     });
     handle.syncedHeads = stored?.syncedHeads ?? [];
     handle.restorePending(stored?.outbox ?? []);
-    const o: Open = { handle: handle as unknown as DocHandle<DocKindName>, inFlight: 0, joined: false, writes: Promise.resolve(), sentAt: new Map() };
+    o = { handle, held: false, inFlight: 0, joined: false, writes: Promise.resolve(), sentAt: new Map(), lastSentAt: 0 };
     this.open_.set(docId, o);
-    handle.onChange(() => this.scheduleSave(o));
     this.resendTimer ??= setInterval(() => this.resendStale(), RESEND_AFTER_MS / 2);
     if (this.transport.connected()) {
       try {
@@ -105,10 +141,13 @@ export class DocumentsApi {
         throw error;
       }
     }
-    return handle;
+    return o;
   }
 
-  /** @internal After every (re)connect: rejoin every open document, then send its outbox. */
+  /**
+   * @internal After every (re)connect: rejoin every open document (closed ones still sending
+   * included), then send its outbox; then, in the background, the outboxes kept for documents not open.
+   */
   async resync(): Promise<void> {
     await Promise.all(
       [...this.open_.values()].map((o) =>
@@ -122,6 +161,27 @@ export class DocumentsApi {
         }),
       ),
     );
+    void this.sendStored();
+  }
+
+  /** Opens each document whose outbox the storage holds (not opened by the app) until its changes are durable. */
+  private async sendStored(): Promise<void> {
+    let stored: PendingDoc[];
+    try {
+      stored = await this.storage.pending();
+    } catch {
+      return; // the next connect tries again
+    }
+    for (const { docId, kind } of stored) {
+      if (this.open_.has(docId) || this.loading.has(docId) || !this.transport.connected()) continue;
+      try {
+        const o = await this.acquire(docId, kind);
+        // Released once durable (merged) — or at once if nothing was left to send; after the tick, so an app opening it meanwhile holds it first.
+        setTimeout(() => this.release(o), 0);
+      } catch {
+        // Refused (e.g. FORBIDDEN, KIND_MISMATCH) or unreachable: the changes stay on the device, and are refused or sent when the app opens it.
+      }
+    }
   }
 
   /** @internal Events of documents from the gateway. */
@@ -140,6 +200,7 @@ export class DocumentsApi {
           o.writes = o.writes.then(() => this.storage.removeFromOutbox(o.handle.docId, durable)).catch(() => undefined);
         }
         if (missing) this.scheduleGapSync(o);
+        this.release(o);
         break;
       }
       case 'doc.rejected':
@@ -147,6 +208,7 @@ export class DocumentsApi {
           o.handle.rejected(event.commandId, event.code, event.message);
           o.writes = o.writes.then(() => this.storage.removeFromOutbox(o.handle.docId, [event.commandId])).catch(() => undefined);
         }
+        this.release(o);
         break;
     }
   }
@@ -164,6 +226,7 @@ export class DocumentsApi {
     clearInterval(this.resendTimer);
     for (const o of this.open_.values()) {
       clearTimeout(o.gapTimer);
+      clearTimeout(o.flushTimer);
       if (o.saveTimer) {
         clearTimeout(o.saveTimer);
         void this.save(o);
@@ -197,16 +260,29 @@ export class DocumentsApi {
     const o = this.open_.get(docId);
     if (!o || !o.handle.hasBuffered) return;
     const online = o.joined && this.transport.connected();
-    // One command in flight per document: what is typed meanwhile goes out together on its ack.
-    if (online && o.inFlight > 0) return;
+    // Edits go out at once (peers get them from the gateway's relay, which must not wait for the
+    // previous command's Kafka acknowledgement), at most every MIN_SEND_INTERVAL_MS while others are
+    // unacknowledged and MAX_IN_FLIGHT at a time; what is typed meanwhile goes out together.
+    if (online && o.inFlight > 0) {
+      if (o.inFlight >= MAX_IN_FLIGHT) return;
+      const wait = o.lastSentAt + MIN_SEND_INTERVAL_MS - Date.now();
+      if (wait > 0) {
+        o.flushTimer ??= setTimeout(() => {
+          o.flushTimer = undefined;
+          this.flush(docId);
+        }, wait);
+        return;
+      }
+    }
     for (const entry of o.handle.takeBuffered()) {
-      o.writes = o.writes.then(() => this.storage.addToOutbox(docId, entry)).catch(() => undefined);
+      o.writes = o.writes.then(() => this.storage.addToOutbox(docId, entry, o.handle.kind)).catch(() => undefined);
       if (online) this.send(o, entry);
     }
   }
 
   private send(o: Open, entry: DocOutboxEntry): void {
     o.inFlight++;
+    o.lastSentAt = Date.now();
     o.sentAt.set(entry.commandId, Date.now());
     const { handle } = o;
     this.transport.command({ type: 'doc.change', commandId: entry.commandId, docId: handle.docId, kind: handle.kind, changes: joinChanges(entry.changes) }).then(
@@ -222,14 +298,15 @@ export class DocumentsApi {
             default:
               handle.rejected(entry.commandId, ack.error.code, ack.error.message);
               o.writes = o.writes.then(() => this.storage.removeFromOutbox(handle.docId, [entry.commandId])).catch(() => undefined);
+              this.release(o);
           }
         }
-        if (o.inFlight === 0) this.flush(handle.docId);
+        this.flush(handle.docId);
       },
       () => {
         // Timed out or disconnected: it stays in the outbox and goes again (resend timer or next join).
         o.inFlight = Math.max(0, o.inFlight - 1);
-        if (o.inFlight === 0 && o.joined) this.flush(handle.docId);
+        if (o.joined) this.flush(handle.docId);
       },
     );
   }
@@ -279,16 +356,26 @@ export class DocumentsApi {
     return ack as T;
   }
 
+  /** The app closed the handle: it leaves the room once nothing of it waits to be durable (changes made offline go when back). */
   private close(docId: string): void {
     const o = this.open_.get(docId);
     if (!o) return;
+    o.held = false;
+    this.release(o);
+  }
+
+  private release(o: Open): void {
+    const { docId } = o.handle;
+    if (o.held || o.handle.pending > 0 || this.open_.get(docId) !== o) return;
     this.open_.delete(docId);
     clearTimeout(o.gapTimer);
-    if (o.saveTimer) {
-      clearTimeout(o.saveTimer);
-      void this.save(o);
-    }
-    this.transport.leave(docId);
+    clearTimeout(o.flushTimer);
+    clearTimeout(o.saveTimer);
+    o.saveTimer = undefined;
+    const written = this.storage.persistent ? this.save(o) : o.writes;
+    this.settling.set(docId, written);
+    void written.then(() => this.settling.get(docId) === written && this.settling.delete(docId));
+    if (this.transport.connected()) this.transport.leave(docId);
   }
 }
 

@@ -28,16 +28,21 @@ export class StatsIngestConsumer implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
+    this.ingest.observe = (stage, seconds) => this.metrics.stageSeconds.observe({ stage }, seconds);
     const sets = await this.leaderboards.rebuildAllRanks();
     this.subscription = await this.bus.subscribe({
       groupId: this.groupId,
       topics: [TOPICS.statsIngest],
       fromBeginning: true,
-      // The boards go out as soon as the matches are stored; the batch is committed once its
-      // projections (match lines, leaderboards) are written and their events published.
-      handleBatch: async ({ records }) => {
+      // The boards go out as soon as the batch is folded into the match states held in memory; the
+      // batch is committed once its matches and projections (match lines, leaderboards) are written
+      // and their events published. A crash in between redelivers the batch, which folds the same way.
+      handleBatch: async ({ partition, records }) => {
         const stop = this.metrics.batchSeconds.startTimer();
-        const { projected, ...outcome } = await this.ingest.applyMatches(records.map((r) => r.event as IngestEvent));
+        const now = Date.now();
+        for (const r of records) this.metrics.stageSeconds.observe({ stage: 'wait' }, Math.max(0, now - Date.parse(r.event.time)) / 1000);
+        const source = { partition, firstOffset: records[0]!.offset, nextOffset: (BigInt(records[records.length - 1]!.offset) + 1n).toString() };
+        const { projected, ...outcome } = await this.ingest.applyMatches(records.map((r) => r.event as IngestEvent), source);
         this.metrics.ingested.inc({ outcome: 'applied' }, outcome.applied);
         this.metrics.ingested.inc({ outcome: 'duplicate' }, outcome.duplicates);
         const newest = Math.max(...records.map((r) => Date.parse(r.event.time)));

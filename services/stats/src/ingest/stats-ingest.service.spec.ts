@@ -63,9 +63,9 @@ describe(StatsIngestService.name, () => {
       await reference.ingest.applyBatch(events);
       await h.ingest.applyBatch([first]);
       // The match (with its event ids) is stored, then writing the match lines fails once; then the ranks fail once.
-      const savePlayerMatches = h.store.savePlayerMatches.bind(h.store);
-      h.store.savePlayerMatches = async () => {
-        h.store.savePlayerMatches = savePlayerMatches;
+      const writePlayers = h.store.writePlayers.bind(h.store);
+      h.store.writePlayers = async () => {
+        h.store.writePlayers = writePlayers;
         throw new Error('store went away');
       };
       await expect(h.ingest.applyBatch(events)).rejects.toThrow('store went away');
@@ -88,29 +88,31 @@ describe(StatsIngestService.name, () => {
     }
   });
 
-  it('stores the matches of a batch and gives their boards before its projections, and projects batches queued meanwhile in one pass', async () => {
+  it('gives the boards of a batch before writing it, and writes batches queued meanwhile in one pass', async () => {
     let release: () => void = () => undefined;
     const held = new Promise<void>((r) => (release = r));
-    const save = h.store.savePlayerMatches.bind(h.store);
+    const write = h.store.writePlayers.bind(h.store);
     const passes: string[][] = [];
-    h.store.savePlayerMatches = async (t, rows) => {
+    h.store.writePlayers = async (t, rows, upserts, deletes) => {
       passes.push([...new Set(rows.map((r) => r.matchId))].sort());
       if (passes.length === 1) await held;
-      return save(t, rows);
+      return write(t, rows, upserts, deletes);
     };
     const first = await h.ingest.applyMatches([playerStats(tenant, 'm1', 1, 'ann', { kills: 2 })]);
-    expect(first.boards.map((b) => b.board.matchId)).toEqual(['m1']);
-    expect((await h.profiles.board(tenant, 'm1')).events).toBe(1);
+    expect(first.boards.map((b) => [b.board.matchId, b.board.events])).toEqual([['m1', 1]]);
     expect((await h.profiles.history(tenant, 'ann', 0, 10)).total).toBe(0);
     const second = await h.ingest.applyMatches([playerStats(tenant, 'm2', 1, 'ann', { kills: 3 })]);
+    // m2 is not stored yet: the third batch folds into the state the second left in memory.
     const third = await h.ingest.applyMatches([playerStats(tenant, 'm2', 2, 'ann', { kills: 1 }), playerStats(tenant, 'm3', 1, 'bob', { kills: 1 })]);
-    expect(third.boards.map((b) => b.board.matchId).sort()).toEqual(['m2', 'm3']);
+    expect(third.boards.map((b) => [b.board.matchId, b.board.events]).sort()).toEqual([['m2', 2], ['m3', 1]]);
     release();
     const projected = await Promise.all([first.projected, second.projected, third.projected]);
     expect(passes).toEqual([['m1'], ['m2', 'm3']]);
     expect(projected[1]).toEqual({ records: [], ranks: [] });
     expect(projected[2].records).toEqual([{ tenant, playerId: 'ann', stat: 'kills', value: 4, previous: 2, matchId: 'm2' }]);
+    expect((await h.profiles.board(tenant, 'm2')).events).toBe(2);
     expect((await h.profiles.profile(tenant, 'ann', 5)).totals).toEqual({ kills: 6 });
+    expect(h.ingest.matchesHeld).toBe(0);
   });
 
   it('keeps a cancelled match out of profiles', async () => {

@@ -73,25 +73,30 @@ export class LeaderboardService {
   }
 
   /**
-   * Recomputes the entries of `players` on every board of the tenant from their match lines (all of
-   * them: `rows`), writes what changed to the store, then sets every entry of these players in the
-   * ranks (not only the changed ones: a batch redelivered after the ranks failed to update finds the
-   * store already right and must still correct the ranks), and returns whose rank changed.
+   * What the entries of `players` on every board of the tenant become, from their match lines (all
+   * of them: `rows`) and their entries as stored (`stored`, from {@link StatsStore.loadPlayers}):
+   * the upserts and deletes to write, then to pass to {@link applyRanks}.
    */
-  async updatePlayers(tenant: string, players: readonly string[], rows: readonly PlayerMatchRow[]): Promise<RankChange[]> {
-    const definitions = await this.store.definitions(tenant);
-    if (definitions.length === 0 || players.length === 0) return [];
+  planEntries(definitions: readonly LeaderboardDefinition[], players: readonly string[], rows: readonly PlayerMatchRow[], stored: readonly EntryRow[]): EntryPlan {
     const byPlayer = groupBy(rows, (r) => r.playerId);
     const fresh = new Map<string, EntryRow>();
     for (const d of definitions) for (const p of players) for (const e of entriesOf(d, p, byPlayer.get(p) ?? [])) fresh.set(entryKey(e), e);
-    const old = new Map((await this.store.entriesOfPlayers(tenant, definitions.map((d) => d.boardId), players)).map((e) => [entryKey(e), e] as const));
+    const boards = new Set(definitions.map((d) => d.boardId));
+    const old = new Map(stored.filter((e) => boards.has(e.boardId)).map((e) => [entryKey(e), e] as const));
     const upserts = [...fresh.values()].filter((e) => {
       const o = old.get(entryKey(e));
       return !o || o.score !== e.score || o.matches !== e.matches;
     });
     const deletes = [...old.values()].filter((e) => !fresh.has(entryKey(e)));
-    if (upserts.length > 0 || deletes.length > 0) await this.store.writeEntries(tenant, upserts, deletes);
+    return { definitions, fresh, old, upserts, deletes };
+  }
 
+  /**
+   * After a plan's entries are written: sets every entry of its players in the ranks (not only the
+   * changed ones: a batch redelivered after the ranks failed to update finds the store already right
+   * and must still correct the ranks), and returns whose rank changed.
+   */
+  async applyRanks(tenant: string, { definitions, fresh, old, upserts, deletes }: EntryPlan): Promise<RankChange[]> {
     const defs = new Map(definitions.map((d) => [d.boardId, d]));
     const changed = new Set(upserts.map(entryKey));
     const sets = new Map<string, { boardId: string; period: string; entries: EntryRow[]; deletes: string[] }>();
@@ -221,6 +226,15 @@ export class LeaderboardService {
   private key(tenant: string, boardId: string, period: string): string {
     return `${tenant}:${boardId}:${period}`;
   }
+}
+
+/** The entries of some players before and after a batch (see {@link LeaderboardService.planEntries}). */
+export interface EntryPlan {
+  definitions: readonly LeaderboardDefinition[];
+  fresh: Map<string, EntryRow>;
+  old: Map<string, EntryRow>;
+  upserts: EntryRow[];
+  deletes: EntryRow[];
 }
 
 export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {

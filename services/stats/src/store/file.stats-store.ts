@@ -41,6 +41,15 @@ export class FileStatsStore implements StatsStore {
     return this.rows.find((r) => r.tenant === tenant && wanted.has(r.playerId)).map(({ tenant: _t, ...row }) => structuredClone(row));
   }
 
+  async loadPlayers(tenant: string, playerIds: readonly string[], boardIds: readonly string[]) {
+    return { rows: await this.playerMatches(tenant, playerIds), entries: await this.entriesOfPlayers(tenant, boardIds, playerIds) };
+  }
+
+  async writePlayers(tenant: string, rows: readonly PlayerMatchRow[], upserts: readonly EntryRow[], deletes: ReadonlyArray<Pick<EntryRow, 'boardId' | 'period' | 'playerId'>>): Promise<void> {
+    await this.savePlayerMatches(tenant, rows);
+    await this.writeEntries(tenant, upserts, deletes);
+  }
+
   async allPlayerMatches(tenant: string): Promise<PlayerMatchRow[]> {
     return this.rows.find((r) => r.tenant === tenant).map(({ tenant: _t, ...row }) => structuredClone(row));
   }

@@ -49,13 +49,33 @@ export class MongoStatsStore implements StatsStore {
   }
 
   async savePlayerMatches(tenant: string, rows: readonly PlayerMatchRow[]): Promise<void> {
-    const byPlayer = new Map<string, PlayerMatchRow[]>();
-    for (const r of rows) byPlayer.set(r.playerId, [...(byPlayer.get(r.playerId) ?? []), r]);
-    if (byPlayer.size === 0) return;
+    await this.writePlayers(tenant, rows, [], []);
+  }
+
+  async loadPlayers(tenant: string, playerIds: readonly string[], boardIds: readonly string[]) {
+    const docs = await this.playerDocs(tenant, playerIds);
+    const boards = new Set(boardIds);
+    return {
+      rows: docs.flatMap((d) => Object.values(d.rows ?? {}).map(toRow)),
+      entries: docs.flatMap((d) => Object.values(d.entries ?? {}).filter((e) => boards.has(e.boardId)).map(toEntry)),
+    };
+  }
+
+  async writePlayers(tenant: string, rows: readonly PlayerMatchRow[], upserts: readonly EntryRow[], deletes: ReadonlyArray<Pick<EntryRow, 'boardId' | 'period' | 'playerId'>>): Promise<void> {
+    // One update per player document, its lines and entries together: on FerretDB's SQLite backend
+    // every write is a transaction of its own, so writing a player twice per batch costs twice.
+    const ops = new Map<string, { $set: Record<string, unknown>; $unset: Record<string, ''> }>();
+    const of = (playerId: string) => {
+      let o = ops.get(playerId);
+      if (!o) ops.set(playerId, (o = { $set: { tenant, playerId }, $unset: {} }));
+      return o;
+    };
+    for (const r of rows) of(r.playerId).$set[`rows.${fieldKey(r.matchId)}`] = toRow(r);
+    for (const d of deletes) of(d.playerId).$unset[`entries.${fieldKey(d.boardId, d.period)}`] = '';
+    for (const u of upserts) of(u.playerId).$set[`entries.${fieldKey(u.boardId, u.period)}`] = toEntry(u);
+    if (ops.size === 0) return;
     await this.players.bulkWrite(
-      [...byPlayer].map(([playerId, list]) => ({
-        updateOne: { filter: { _id: id(tenant, playerId) }, update: { $set: { tenant, playerId, ...Object.fromEntries(list.map((r) => [`rows.${fieldKey(r.matchId)}`, toRow(r)])) } }, upsert: true },
-      })),
+      [...ops].map(([playerId, o]) => ({ updateOne: { filter: { _id: id(tenant, playerId) }, update: Object.keys(o.$unset).length > 0 ? o : { $set: o.$set }, upsert: true } })),
       { ordered: false },
     );
   }
@@ -88,19 +108,7 @@ export class MongoStatsStore implements StatsStore {
   }
 
   async writeEntries(tenant: string, upserts: readonly EntryRow[], deletes: ReadonlyArray<Pick<EntryRow, 'boardId' | 'period' | 'playerId'>>): Promise<void> {
-    const ops = new Map<string, { $set: Record<string, unknown>; $unset: Record<string, ''> }>();
-    const of = (playerId: string) => {
-      let o = ops.get(playerId);
-      if (!o) ops.set(playerId, (o = { $set: { tenant, playerId }, $unset: {} }));
-      return o;
-    };
-    for (const d of deletes) of(d.playerId).$unset[`entries.${fieldKey(d.boardId, d.period)}`] = '';
-    for (const u of upserts) of(u.playerId).$set[`entries.${fieldKey(u.boardId, u.period)}`] = toEntry(u);
-    if (ops.size === 0) return;
-    await this.players.bulkWrite(
-      [...ops].map(([playerId, o]) => ({ updateOne: { filter: { _id: id(tenant, playerId) }, update: Object.keys(o.$unset).length > 0 ? o : { $set: o.$set }, upsert: true } })),
-      { ordered: false },
-    );
+    await this.writePlayers(tenant, [], upserts, deletes);
   }
 
   async entries(tenant: string, boardId: string, period: string): Promise<EntryRow[]> {

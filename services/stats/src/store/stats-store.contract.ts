@@ -58,6 +58,17 @@ export function runStatsStoreContract(name: string, setup: () => Promise<StatsSt
       expect(await ctx.store.periods(tenant, 'kills')).toEqual([{ period: 'p3', players: 1 }]);
     }, timeoutMs);
 
+    it('writes players\' lines and entries together and reads both back in one call', async () => {
+      const e = (playerId: string, boardId: string, period: string, score: number) => ({ boardId, period, playerId, score, matches: 1 });
+      await ctx.store.writePlayers(tenant, [row('ann', 'm1', 1), row('bob', 'm1', 2)], [e('ann', 'kills', 'p1', 1), e('ann', 'other', 'p1', 7), e('bob', 'kills', 'p1', 2)], []);
+      await ctx.store.writePlayers(tenant, [row('ann', 'm2', 3)], [e('ann', 'kills', 'p2', 4)], [{ boardId: 'kills', period: 'p1', playerId: 'ann' }]);
+      const loaded = await ctx.store.loadPlayers(tenant, ['ann', 'nobody'], ['kills']);
+      expect(loaded.rows.sort((a, b) => (a.matchId < b.matchId ? -1 : 1))).toEqual([row('ann', 'm1', 1), row('ann', 'm2', 3)]);
+      expect(loaded.entries).toEqual([e('ann', 'kills', 'p2', 4)]);
+      expect(await ctx.store.playerMatches(tenant, ['bob'])).toEqual([row('bob', 'm1', 2)]);
+      expect(await ctx.store.entriesOfPlayers(tenant, ['kills', 'other'], ['ann', 'bob'])).toHaveLength(3);
+    }, timeoutMs);
+
     it('keeps ids with dots and ISO periods apart', async () => {
       const e = (playerId: string, boardId: string, period: string, score: number) => ({ boardId, period, playerId, score, matches: 1 });
       await ctx.store.savePlayerMatches(tenant, [row('a.b', 'm.1', 1), row('a.b', 'm1', 2), row('a', 'b.m.1', 3)]);

@@ -21,6 +21,16 @@ export interface StatsStore {
   savePlayerMatches(tenant: string, rows: readonly PlayerMatchRow[]): Promise<void>;
   /** Every match line of these players. */
   playerMatches(tenant: string, playerIds: readonly string[]): Promise<PlayerMatchRow[]>;
+  /**
+   * The match lines of these players and their entries on these boards, in one read per player
+   * (the ingest path reads both before writing both with {@link writePlayers}).
+   */
+  loadPlayers(tenant: string, playerIds: readonly string[], boardIds: readonly string[]): Promise<{ rows: PlayerMatchRow[]; entries: EntryRow[] }>;
+  /**
+   * Inserts or replaces match lines and upserts and deletes entries, one write per player (each
+   * player's lines and entries together); what {@link savePlayerMatches} then {@link writeEntries} do.
+   */
+  writePlayers(tenant: string, rows: readonly PlayerMatchRow[], upserts: readonly EntryRow[], deletes: ReadonlyArray<Pick<EntryRow, 'boardId' | 'period' | 'playerId'>>): Promise<void>;
   /** Every match line of the tenant (to fill a new leaderboard). */
   allPlayerMatches(tenant: string): Promise<PlayerMatchRow[]>;
   saveDefinition(tenant: string, definition: LeaderboardDefinition): Promise<void>;

@@ -1,0 +1,70 @@
+import type { CommandAck, JoinAck } from '@tandem/contracts';
+import { richtext, splitChanges } from '@tandem/documents';
+import { DocumentsApi, DocumentsTransport, MAX_IN_FLIGHT, MIN_SEND_INTERVAL_MS } from './documents';
+
+/** A gateway that acknowledges commands only when the test says so (as Kafka would, later). */
+function setup() {
+  const sent: Array<{ commandId: string; changes: number; ack: (a: CommandAck) => void }> = [];
+  const transport: DocumentsTransport = {
+    connected: () => true,
+    join: async (docId, kind): Promise<JoinAck> => ({ ok: true, role: 'editor', state: { kind: 'doc.sync', docId, docKind: kind, seq: 0, heads: [], changes: new Uint8Array(), created: true } }),
+    leave: () => undefined,
+    command: (message) => new Promise<CommandAck>((resolve) => sent.push({ commandId: message.commandId, changes: splitChanges(message.changes).length, ack: resolve })),
+    docs: async () => ({ ok: false, error: { code: 'UNAVAILABLE', message: 'not in this test' } }),
+    userId: async () => 'ann',
+    onStatus: () => undefined,
+  };
+  let n = 0;
+  const sut = new DocumentsApi(transport, undefined, () => `cmd-${++n}`);
+  return { sut, sent };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+/** As far apart as keystrokes: more than the SDK's minimum interval between commands. */
+const keystroke = () => new Promise((r) => setTimeout(r, MIN_SEND_INTERVAL_MS + 5));
+
+describe(DocumentsApi.name, () => {
+  it('sends each keystroke at once while earlier commands wait for their acknowledgement', async () => {
+    const { sut, sent } = setup();
+    const doc = await sut.open('d', 'richtext');
+    for (let i = 0; i < 3; i++) {
+      doc.change((d) => richtext.insertText(d, 0, 'x'));
+      await keystroke();
+    }
+    expect(sent.map((s) => s.changes)).toEqual([1, 1, 1]);
+    sut.shutdown();
+  });
+
+  it('holds what is typed past the in-flight limit and sends it together on the next acknowledgement', async () => {
+    const { sut, sent } = setup();
+    const doc = await sut.open('d', 'richtext');
+    for (let i = 0; i < MAX_IN_FLIGHT + 3; i++) {
+      doc.change((d) => richtext.insertText(d, 0, 'x'));
+      await keystroke();
+    }
+    expect(sent).toHaveLength(MAX_IN_FLIGHT);
+    sent[0].ack({ ok: true, commandId: sent[0].commandId });
+    await tick();
+    expect(sent).toHaveLength(MAX_IN_FLIGHT + 1);
+    expect(sent.at(-1)!.changes).toBe(3);
+    expect(doc.pending).toBe(MAX_IN_FLIGHT + 3);
+    sut.shutdown();
+  });
+
+  it('batches edits made in quick succession (a replay, a script) while a command is unacknowledged', async () => {
+    const { sut, sent } = setup();
+    const doc = await sut.open('d', 'richtext');
+    jest.useFakeTimers();
+    try {
+      for (let i = 0; i < 4; i++) {
+        doc.change((d) => richtext.insertText(d, 0, 'x'));
+        await jest.advanceTimersByTimeAsync(1);
+      }
+      await jest.advanceTimersByTimeAsync(MIN_SEND_INTERVAL_MS);
+      expect(sent.map((s) => s.changes)).toEqual([1, 3]);
+    } finally {
+      jest.useRealTimers();
+      sut.shutdown();
+    }
+  });
+});
