@@ -11,8 +11,8 @@ import { RunningProcess, startProcess, stopAll } from './support/processes';
 import { AppUser, imageLoaded, online, shot, textIs, tokenSignIn } from './support/web-app';
 
 /**
- * The web app against the full real-infra stack — docs, presence, files, stats and notifications
- * services and a gateway as separate processes on real Kafka, FerretDB, Redis and MinIO — in
+ * The web app against the full real-infra stack — docs, presence, files, stats, notifications and
+ * chat services and a gateway as separate processes on real Kafka, FerretDB, Redis and MinIO — in
  * Chromium, signed in with pasted tokens (no dev sign-in in production). A partner's stats event
  * produced straight to Kafka updates the open board.
  */
@@ -41,8 +41,8 @@ describe('the web app in Chromium on the real-infra stack', () => {
     browser = await launchBrowser();
     // One at a time: several compiling Node processes at once starve two cores.
     const urls: Record<string, string> = {};
-    for (const service of ['docs', 'presence', 'files', 'stats', 'notifications']) urls[service] = (await startProcess(service, `services/${service}/src/main.ts`, env, 120_000)).url;
-    gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...env, DOCS_URL: urls.docs!, PRESENCE_URL: urls.presence!, FILES_URL: urls.files!, STATS_URL: urls.stats!, NOTIFICATIONS_URL: urls.notifications! }, 120_000);
+    for (const service of ['docs', 'presence', 'files', 'stats', 'notifications', 'chat']) urls[service] = (await startProcess(service, `services/${service}/src/main.ts`, service === 'chat' ? { ...env, MONGO_URL: databaseOf(env.MONGO_URL!, 'webchat') } : env, 120_000)).url;
+    gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...env, DOCS_URL: urls.docs!, PRESENCE_URL: urls.presence!, FILES_URL: urls.files!, STATS_URL: urls.stats!, NOTIFICATIONS_URL: urls.notifications!, CHAT_URL: urls.chat! }, 120_000);
     producer = new Kafka({ clientId: 'partner-game-server', brokers: env.KAFKA_BROKERS!.split(','), logLevel: 0 }).producer({ idempotent: true });
     await producer.connect();
     // The stats service must be consuming (its group joined, the topic known) before a partner's
@@ -64,6 +64,12 @@ describe('the web app in Chromium on the real-infra stack', () => {
     await stopAll();
   });
 
+  /** The chat service gets a database of its own: FerretDB scans a collection for every range query, and history pages are range queries. */
+  function databaseOf(mongoUrl: string, name: string): string {
+    const url = new URL(mongoUrl);
+    url.pathname = `/${uniqueId(name)}`;
+    return url.toString();
+  }
   const token = (sub: string, name: string) => signToken(jwtSecret, { sub, tenant, name, roles: ['member'] });
   /** Produces match events to `stats.ingest.v1` as a partner's game server does: binary-mode CloudEvents keyed by match. */
   async function produce(events: Array<{ type: string; data: Record<string, unknown> }>): Promise<void> {
@@ -160,5 +166,58 @@ describe('the web app in Chromium on the real-infra stack', () => {
     await Promise.all([shows(ann, 'Q3 plan: ship it'), shows(bob, 'Q3 plan: ship it')]);
     await ann.page.locator('.remote-cursor[data-user="bob"] .caret-name', { hasText: 'Bob Ray' }).waitFor({ timeout: 30_000 });
     await ann.page.locator('#doc-status', { hasText: /^Saved$/ }).waitFor({ timeout: 60_000 }); // durable in the docs service's store
+  });
+  it('restores a version of the rich-text document for both, through the docs service and its store', async () => {
+    const text = (u: AppUser) =>
+      u.page.evaluate(() => {
+        const copy = document.querySelector('.editor')?.cloneNode(true) as HTMLElement | undefined;
+        copy?.querySelectorAll('.remote-cursor').forEach((c) => c.remove());
+        return copy?.textContent ?? null;
+      });
+    const shows = (u: AppUser, v: string) => eventually(async () => expect(await text(u)).toBe(v), 60_000, 100);
+    await ann.page.getByRole('button', { name: 'History' }).click();
+    await ann.page.locator('.versions > li[data-type="created"] .version').click();
+    await ann.page.getByRole('button', { name: 'Restore this version' }).click();
+    await ann.page.locator('#history-message', { hasText: 'Restored' }).waitFor({ timeout: 60_000 });
+    await Promise.all([shows(ann, ''), shows(bob, '')]);
+    const versions = ann.page.locator('.versions > li');
+    await ann.page.locator('.versions > li[data-type="restore"]').first().waitFor({ timeout: 60_000 });
+    // The version just before the restore brings the text back for both.
+    await versions.nth(1).locator('.version').click();
+    await ann.page.getByRole('button', { name: 'Restore this version' }).click();
+    await Promise.all([shows(ann, 'Q3 plan: ship it'), shows(bob, 'Q3 plan: ship it')]);
+    await shot(ann.page, 'infra-history');
+  });
+
+  it('keeps a chat thread reply, a reaction and the unread badge right through the chat service on Kafka and FerretDB', async () => {
+    const message = (u: AppUser, t: string) => u.page.locator('.messages .message', { hasText: t });
+    await ann.page.getByRole('button', { name: 'New channel' }).click();
+    await ann.page.getByLabel('Channel name').fill('ops');
+    await ann.page.getByLabel('Channel name').press('Enter');
+    await ann.page.getByLabel('Message #ops').fill('Deploy at noon');
+    await ann.page.getByLabel('Message #ops').press('Enter');
+    await message(ann, 'Deploy at noon').waitFor({ timeout: 60_000 });
+
+    await bob.page.goto(`${gateway.url}/#/chat/ops`);
+    await message(bob, 'Deploy at noon').waitFor({ timeout: 60_000 });
+    await bob.page.getByRole('button', { name: 'Join #ops' }).click();
+    await bob.page.getByLabel('Message #ops').waitFor({ timeout: 60_000 });
+    await message(bob, 'Deploy at noon').getByRole('link', { name: 'Reply in thread' }).click();
+    await bob.page.getByLabel('Reply in thread').fill('Ready here');
+    await bob.page.getByLabel('Reply in thread').press('Enter');
+    await bob.page.locator('.thread-panel .message', { hasText: 'Ready here' }).waitFor({ timeout: 60_000 });
+    await message(bob, 'Deploy at noon').first().getByRole('button', { name: 'React 👍' }).click();
+    await message(ann, 'Deploy at noon').getByRole('link', { name: '1 reply' }).waitFor({ timeout: 60_000 });
+    await message(ann, 'Deploy at noon').getByRole('button', { name: '👍 1' }).waitFor({ timeout: 60_000 });
+
+    // Bob elsewhere: Ann's next message shows as one unread on #ops, cleared when he reads it.
+    await bob.page.goto(`${gateway.url}/#/stats`);
+    await ann.page.getByLabel('Message #ops').fill('Moved to 12:30');
+    await ann.page.getByLabel('Message #ops').press('Enter');
+    await textIs(bob.page, '[data-unread-channel="ops"]', '1', 60_000);
+    await bob.page.getByRole('link', { name: /ops/ }).click();
+    await message(bob, 'Moved to 12:30').waitFor({ timeout: 60_000 });
+    await bob.page.locator('[data-unread-channel="ops"]').waitFor({ state: 'detached', timeout: 60_000 });
+    await shot(bob.page, 'infra-chat');
   });
 });

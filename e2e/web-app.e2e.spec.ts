@@ -92,7 +92,7 @@ describe('the web app in Chromium (npm start)', () => {
     await bob.page.locator('[data-testid="unread-count"]').waitFor({ state: 'detached' });
   });
 
-  it('updates the open match board as events arrive, and pages leaderboards with "around me"', async () => {
+  it('updates the open match board as events arrive, and pages leaderboards with "around me", live', async () => {
     await game.stats.defineLeaderboard('kills', { stat: 'kills', aggregation: 'sum' });
     const players = Array.from({ length: 24 }, (_, i) => `p${String(i + 1).padStart(2, '0')}`);
     await game.stats.ingest([
@@ -116,6 +116,10 @@ describe('the web app in Chromium (npm start)', () => {
     await textIs(bob.page, '#page-info', '11–20 of 25');
     await bob.page.getByRole('button', { name: 'Around me' }).click();
     await bob.page.locator('tr[data-me][data-player="bob"]').waitFor();
+    // The open leaderboard is live: a newcomer's 40 kills push Bob down one place without a reload.
+    await textIs(bob.page, 'tr[data-me][data-player="bob"] td.rank', '18'); // 17 players have more; p18's 13 ties and sorts after "bob"
+    await game.stats.ingest([{ type: 'tandem.stats.player.stats', data: { matchId: 'final', seq: 41, at, playerId: 'zed', teamId: 'blue', stats: { kills: 40 } } }]);
+    await textIs(bob.page, 'tr[data-me][data-player="bob"] td.rank', '19');
     await shot(bob.page, 'leaderboard');
   });
 

@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import type { MatchBoard } from '@tandem/contracts';
 import { loadConfig } from '@tandem/platform';
 import { eventually } from '@tandem/platform/testing';
-import { TandemClient } from '@tandem/sdk';
+import { RankChanged, TandemClient } from '@tandem/sdk';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -57,6 +57,34 @@ describe('standalone game statistics', () => {
     expect(await fan.stats.profile('ann')).toMatchObject({ matches: 1, totals: { kills: 3, score: 7 } });
     expect((await fan.stats.matches('ann')).matches[0]).toMatchObject({ matchId: 'm1', match: { title: 'Opener' } });
     expect(await fan.stats.board('nope')).toBeNull();
+  });
+
+  it('pushes the rank changes of a watched leaderboard, and none after the watch is closed', async () => {
+    const [admin, fan] = await Promise.all([client('Admin'), client('Fan')]);
+    await admin.stats.defineLeaderboard('goals', { stat: 'goals', aggregation: 'sum' });
+    const watch = await fan.stats.watchLeaderboard('goals');
+    const changes: RankChanged[] = [];
+    watch.onRank((c) => changes.push(c));
+    const teams = [{ teamId: 'red', name: 'Red', players: ['cat'] }, { teamId: 'blue', name: 'Blue', players: ['dan'] }];
+    await admin.stats.ingest([
+      { type: 'tandem.stats.match.scheduled', data: { matchId: 'g1', seq: 1, at, title: 'Derby', teams } },
+      { type: 'tandem.stats.player.stats', data: { matchId: 'g1', seq: 2, at, playerId: 'cat', stats: { goals: 2 } } },
+      { type: 'tandem.stats.player.stats', data: { matchId: 'g1', seq: 3, at, playerId: 'dan', stats: { goals: 1 } } },
+    ]);
+    await eventually(() => expect(changes.filter((c) => c.playerId === 'dan').at(-1)).toMatchObject({ boardId: 'goals', rank: 2, score: 1 }), 5_000);
+    expect(changes.filter((c) => c.playerId === 'cat').at(-1)).toMatchObject({ rank: 1, score: 2 });
+
+    // Dan overtakes Cat: the watcher hears Dan's move (a change is announced for the player whose score moved), and the page read then agrees.
+    await admin.stats.ingest([{ type: 'tandem.stats.player.stats', data: { matchId: 'g1', seq: 4, at, playerId: 'dan', stats: { goals: 2 } } }]);
+    await eventually(() => expect(changes.filter((c) => c.playerId === 'dan').at(-1)).toMatchObject({ rank: 1, previousRank: 2, score: 3 }), 5_000);
+    expect((await fan.stats.leaderboard('goals')).entries).toEqual([{ rank: 1, playerId: 'dan', score: 3 }, { rank: 2, playerId: 'cat', score: 2 }]);
+
+    watch.close();
+    const seen = changes.length;
+    await admin.stats.ingest([{ type: 'tandem.stats.player.stats', data: { matchId: 'g1', seq: 5, at, playerId: 'cat', stats: { goals: 5 } } }]);
+    await eventually(async () => expect((await fan.stats.leaderboard('goals')).entries[0]).toMatchObject({ playerId: 'cat', score: 7 }), 5_000);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(changes.length).toBe(seen);
   });
 
   it('refuses an invalid event over HTTP, naming the field, and accepts nothing of that request', async () => {

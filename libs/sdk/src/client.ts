@@ -112,8 +112,8 @@ export class TandemClient {
     this.files = new FilesApi(options.url.replace(/\/$/, ''), options.getToken);
     this.access = new AccessApi(options.url.replace(/\/$/, ''), options.getToken);
     this.stats = new StatsApi(
-      (matchId) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('join', { type: 'join', resource: { kind: 'match', id: matchId } }),
-      (matchId) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource: { kind: 'match', id: matchId } }, () => undefined),
+      (resource) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('join', { type: 'join', resource }),
+      (resource) => this.socket.connected && this.socket.emit('leave', { type: 'leave', resource }, () => undefined),
       (method, path, body) => this.statsHttp(method, path, body),
     );
     this.notifications = new NotificationsApi((message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('notifications', message));
@@ -371,6 +371,7 @@ export class TandemClient {
         break;
       case 'stats.board':
       case 'stats.record':
+      case 'stats.rank':
         this.stats.dispatch(event);
         break;
       case 'notification':

@@ -1,12 +1,16 @@
 import type { JoinAck, MatchBoard, ServerEvent } from '@tandem/contracts';
 
-type Join = (matchId: string) => Promise<JoinAck>;
-type Leave = (matchId: string) => void;
+type Watched = { kind: 'match' | 'leaderboard'; id: string };
+type Join = (resource: Watched) => Promise<JoinAck>;
+type Leave = (resource: Watched) => void;
 type Http = (method: 'GET' | 'PUT' | 'POST', path: string, body?: unknown) => Promise<unknown>;
-type StatsEvent = Extract<ServerEvent, { type: 'stats.board' | 'stats.record' }>;
+type StatsEvent = Extract<ServerEvent, { type: 'stats.board' | 'stats.record' | 'stats.rank' }>;
 
 /** A personal best beaten in a watched match. */
 export type RecordBroken = Omit<Extract<ServerEvent, { type: 'stats.record' }>, 'type'>;
+
+/** A player's rank on a watched leaderboard's period moved. */
+export type RankChanged = Omit<Extract<ServerEvent, { type: 'stats.rank' }>, 'type'>;
 
 /** One ranked player of a leaderboard (rank 1 is the best; ties are ordered by player id). */
 export interface LeaderboardEntry {
@@ -118,11 +122,41 @@ const q = (params: Record<string, string | number | null | undefined>) => {
 const e = encodeURIComponent;
 
 /**
- * Game statistics: watch live match boards over the connection; read leaderboards, profiles and past
+ * Rank changes of a leaderboard you watch, as they happen (one per player whose score moved them —
+ * players shifted by it get none, so read the page again with `leaderboard`/`around`). Obtained from `client.stats.watchLeaderboard`.
+ */
+export class LeaderboardWatch {
+  private readonly listeners = new Set<(change: RankChanged) => void>();
+
+  constructor(
+    readonly boardId: string,
+    private readonly stop: () => void,
+  ) {}
+
+  /** Calls `listener` with every rank change of the leaderboard (any period); returns a function that stops it. */
+  onRank(listener: (change: RankChanged) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Stops watching. */
+  close(): void {
+    this.stop();
+  }
+
+  /** @internal */
+  applyRank(change: RankChanged): void {
+    for (const l of this.listeners) l(change);
+  }
+}
+
+/**
+ * Game statistics: watch live match boards and leaderboards over the connection; read leaderboards, profiles and past
  * performances over HTTP (`/api/v1/stats`). Obtained from `client.stats`.
  */
 export class StatsApi {
   private readonly watches = new Map<string, MatchWatch>();
+  private readonly boardWatches = new Map<string, LeaderboardWatch>();
 
   constructor(
     private readonly join: Join,
@@ -136,13 +170,34 @@ export class StatsApi {
     if (watch) return watch;
     watch = new MatchWatch(matchId, () => {
       this.watches.delete(matchId);
-      this.leave(matchId);
+      this.leave({ kind: 'match', id: matchId });
     });
     this.watches.set(matchId, watch);
     try {
       await this.rejoin(watch);
     } catch (error) {
       this.watches.delete(matchId);
+      throw error;
+    }
+    return watch;
+  }
+
+  /**
+   * Watches a leaderboard's rank changes (any signed-in user of the workspace may); rejoined after
+   * reconnects — a change that happened while disconnected is not replayed, so read the page again then.
+   */
+  async watchLeaderboard(boardId: string): Promise<LeaderboardWatch> {
+    let watch = this.boardWatches.get(boardId);
+    if (watch) return watch;
+    watch = new LeaderboardWatch(boardId, () => {
+      this.boardWatches.delete(boardId);
+      this.leave({ kind: 'leaderboard', id: boardId });
+    });
+    this.boardWatches.set(boardId, watch);
+    try {
+      await this.joinOrThrow({ kind: 'leaderboard', id: boardId });
+    } catch (error) {
+      this.boardWatches.delete(boardId);
       throw error;
     }
     return watch;
@@ -214,17 +269,27 @@ export class StatsApi {
         this.watches.get(event.matchId)?.applyRecord(record);
         break;
       }
+      case 'stats.rank': {
+        const { type: _t, ...change } = event;
+        this.boardWatches.get(event.boardId)?.applyRank(change);
+        break;
+      }
     }
   }
 
-  /** @internal Rejoins every watched match after a reconnect. */
+  /** @internal Rejoins every watched match and leaderboard after a reconnect. */
   async resync(): Promise<void> {
-    await Promise.all([...this.watches.values()].map((w) => this.rejoin(w)));
+    await Promise.all([...[...this.watches.values()].map((w) => this.rejoin(w)), ...[...this.boardWatches.keys()].map((id) => this.joinOrThrow({ kind: 'leaderboard', id }))]);
   }
 
   private async rejoin(watch: MatchWatch): Promise<void> {
-    const ack = await this.join(watch.matchId);
-    if (!ack.ok) throw Object.assign(new Error(ack.error.message), { code: ack.error.code });
+    const ack = await this.joinOrThrow({ kind: 'match', id: watch.matchId });
     if (ack.state.kind === 'match') watch.applyBoard(ack.state.board);
+  }
+
+  private async joinOrThrow(resource: Watched): Promise<Extract<JoinAck, { ok: true }>> {
+    const ack = await this.join(resource);
+    if (!ack.ok) throw Object.assign(new Error(ack.error.message), { code: ack.error.code });
+    return ack;
   }
 }

@@ -7,12 +7,40 @@ import type { Workspace } from '../lib/workspace';
 
 const PAGE = 10;
 
-/** A leaderboard: pages of ranks, and "around me" centred on the signed-in player. */
+/** A leaderboard: pages of ranks, and "around me" centred on the signed-in player; live (read again when a rank moves). */
 export function LeaderboardScreen({ ws, boardId }: { ws: Workspace; boardId: string }) {
   const [view, setView] = useState<{ mode: 'page'; offset: number } | { mode: 'around' }>({ mode: 'page', offset: 0 });
   const [page, setPage] = useState<LeaderboardPage | null>(null);
   const [error, setError] = useState('');
+  // Bumped when a rank of this board moves: the page shown is read again (at most every 250 ms).
+  const [version, setVersion] = useState(0);
   const me = ws.session.userId;
+  useEffect(() => {
+    let closed = false;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let stop = () => {};
+    ws.client.stats.watchLeaderboard(boardId).then(
+      (watch) => {
+        if (closed) return watch.close();
+        const off = watch.onRank(() => {
+          timer ??= setTimeout(() => {
+            timer = undefined;
+            setVersion((v) => v + 1);
+          }, 250);
+        });
+        stop = () => {
+          off();
+          watch.close();
+        };
+      },
+      () => undefined, // the page still loads over HTTP; it is just not live
+    );
+    return () => {
+      closed = true;
+      clearTimeout(timer);
+      stop();
+    };
+  }, [boardId]);
   useEffect(() => {
     let live = true;
     setError('');
@@ -24,7 +52,7 @@ export function LeaderboardScreen({ ws, boardId }: { ws: Workspace; boardId: str
     return () => {
       live = false;
     };
-  }, [boardId, JSON.stringify(view)]);
+  }, [boardId, JSON.stringify(view), version]);
   return (
     <div class="screen">
       <div class="screen-header">

@@ -15,9 +15,17 @@ import { DocChangeCommand, DocJoinOptions, DocSyncState, DocsRequest, DocsRespon
  */
 
 /** A resource a client can join: its room receives the resource's events. */
-/** `match`: a live stats board, watchable by anyone of the tenant (read-only). */
-export const ResourceRef = z.object({ kind: z.enum(['doc', 'match']), id: Id }).strict();
+/**
+ * `match`: a live stats board; `leaderboard`: the rank changes of a leaderboard (its id is the
+ * board id). Both are watchable by anyone of the tenant and read-only.
+ */
+export const ResourceRef = z.object({ kind: z.enum(['doc', 'match', 'leaderboard']), id: Id }).strict();
 export type ResourceRef = z.infer<typeof ResourceRef>;
+
+/** Stats resources: public within the tenant, read-only, and not tracked by presence (a final can have thousands of watchers). */
+export function isStatsResource(resource: ResourceRef): resource is ResourceRef & { kind: 'match' | 'leaderboard' } {
+  return resource.kind === 'match' || resource.kind === 'leaderboard';
+}
 
 /**
  * Where someone types: a joined resource, or a chat channel the socket subscribed to
@@ -82,6 +90,9 @@ export type ResourceState = { kind: 'doc'; docId: string; docType: 'counter'; se
 /** What joining a `match` answers: its board so far (null before any of its events was ingested). */
 export type MatchWatchState = { kind: 'match'; matchId: string; board: MatchBoard | null };
 
+/** What joining a `leaderboard` answers: that its rank changes will come (read the ranks over HTTP). */
+export type LeaderboardWatchState = { kind: 'leaderboard'; boardId: string };
+
 /** Why a socket lost a resource (or the whole connection). */
 export type KickReason = 'ACCESS_REVOKED' | 'LINK_REVOKED' | 'LINK_EXPIRED' | 'TOKEN_EXPIRED';
 
@@ -114,6 +125,8 @@ export type ServerEvent =
   | { type: 'stats.board'; board: MatchBoard }
   /** A player in a watched match beat their personal best of a stat. */
   | { type: 'stats.record'; matchId: string; playerId: string; stat: string; value: number; previous: number | null }
+  /** A player's rank on a watched leaderboard's period changed (one event per player whose score moved them; others shifted by it get none). */
+  | { type: 'stats.rank'; boardId: string; period: string; playerId: string; rank: number; previousRank: number | null; score: number }
   /** A message without an acknowledgement callback was refused; `event` names it. */
   | { type: 'protocol.error'; event: string; error: ProtocolError }
   /** Chat: stream changes, read state, rejected commands (see chat.messages.ts). */
@@ -139,7 +152,7 @@ export type ProtocolErrorCode =
 export type ProtocolError = { code: ProtocolErrorCode; message: string; retryAfterMs?: number };
 
 export type Ack<T = object> = ({ ok: true } & T) | { ok: false; error: ProtocolError };
-export type JoinAck = Ack<{ state: ResourceState | DocSyncState | MatchWatchState; role: ResourceRole }>;
+export type JoinAck = Ack<{ state: ResourceState | DocSyncState | MatchWatchState | LeaderboardWatchState; role: ResourceRole }>;
 export type CommandAck = Ack<{ commandId: string }>;
 
 /** Socket.IO event map, client → server. */

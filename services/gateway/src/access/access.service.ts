@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AclState, KickReason, ProtocolError, ResourceRef, ResourceRole, compareRoles, roomOf } from '@tandem/contracts';
+import { AclState, KickReason, ProtocolError, ResourceRef, ResourceRole, compareRoles, isStatsResource, roomOf } from '@tandem/contracts';
 import { LOGGER, Logger, Metrics, Principal } from '@tandem/platform';
 import type { Socket } from 'socket.io';
 import { DocsUnavailableError } from '../docs/docs-read.repository';
@@ -31,8 +31,8 @@ export class AccessService {
 
   /** May `principal` join `resource` (optionally through a share link)? With which role? */
   async authorizeJoin(principal: Principal, resource: ResourceRef, linkToken?: string): Promise<AccessResult> {
-    // A live match board is public within the tenant: anyone signed in may watch, nobody writes.
-    if (resource.kind === 'match') return { ok: true, role: 'viewer' };
+    // Live match boards and leaderboards are public within the tenant: anyone signed in may watch, nobody writes.
+    if (isStatsResource(resource)) return { ok: true, role: 'viewer' };
     let linkId: string | undefined;
     if (linkToken) {
       try {
@@ -58,7 +58,7 @@ export class AccessService {
 
   /** May the socket's user perform an action needing `needed` on `resource` now? */
   async authorize(session: SocketSession, resource: ResourceRef, needed: ResourceRole): Promise<ProtocolError | null> {
-    if (resource.kind === 'match') return needed === 'viewer' ? null : { code: 'FORBIDDEN', message: 'a match board is read-only' };
+    if (isStatsResource(resource)) return needed === 'viewer' ? null : { code: 'FORBIDDEN', message: `a ${resource.kind === 'match' ? 'match board' : 'leaderboard'} is read-only` };
     const acl = await this.aclOf(session.principal.tenant, resource);
     if ('error' in acl) return acl.error;
     const linkId = session.joined.get(roomOf(session.principal.tenant, resource))?.linkId;

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ChatClientCommand, ClientCommand, CommandAck, DocChangeCommand, DocJoinOptions, JoinAck, ResourceRef, TOPICS, TopicEvent, aggregateKey, roomOf } from '@tandem/contracts';
+import { ChatClientCommand, ClientCommand, CommandAck, DocChangeCommand, DocJoinOptions, JoinAck, ResourceRef, TOPICS, TopicEvent, aggregateKey, isStatsResource, roomOf } from '@tandem/contracts';
 import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
 import { AccessService } from '../access/access.service';
@@ -51,6 +51,7 @@ export class CollabService {
         const board = await this.stats.board(session.principal.tenant, resource.id);
         return { ok: true, state: { kind: 'match', matchId: resource.id, board }, role: allowed.role };
       }
+      if (resource.kind === 'leaderboard') return { ok: true, state: { kind: 'leaderboard', boardId: resource.id }, role: allowed.role };
       // A collaborative document answers what the client lacks; without `doc`, the counter.
       const state = doc ? await this.docs.sync(session.principal.tenant, resource.id, doc.kind, doc.heads, 'join') : await this.docs.counter(session.principal.tenant, resource.id);
       await this.presence.joined(socketId, session, resource);
@@ -68,7 +69,7 @@ export class CollabService {
     const room = roomOf(session.principal.tenant, resource);
     if (!session.joined.delete(room)) return;
     await socket.leave(room);
-    if (resource.kind !== 'match') await this.presence.left(socketId, session, resource);
+    if (!isStatsResource(resource)) await this.presence.left(socketId, session, resource);
   }
 
   async command(session: SocketSession, command: Exclude<ClientCommand, ChatClientCommand | DocChangeCommand>): Promise<CommandAck> {

@@ -5,7 +5,7 @@ import { gatewayGroup } from '../events/gateway-group';
 import { RoomEmitterRepository } from '../events/room-emitter.repository';
 
 /**
- * Turns `stats.events.v1` into emits to the rooms of watched matches on this gateway (in a consumer
+ * Turns `stats.events.v1` into emits to the rooms of watched matches and leaderboards on this gateway (in a consumer
  * group of its own, like every gateway reader). Boards arrive already coalesced by the stats service.
  */
 @Injectable()
@@ -38,9 +38,12 @@ export class StatsEventsConsumer implements OnApplicationBootstrap, OnApplicatio
               this.metrics.messagesOut.inc({ type: 'stats.record' });
               break;
             }
-            case 'tandem.stats.rank.changed':
-              // For notifications and partners; sockets read ranks when they want them.
+            case 'tandem.stats.rank.changed': {
+              const { boardId, period, playerId, rank, previousRank, score } = event.data;
+              this.rooms.emit(roomOf(event.tenant, { kind: 'leaderboard', id: boardId }), { type: 'stats.rank', boardId, period, playerId, rank, previousRank, score });
+              this.metrics.messagesOut.inc({ type: 'stats.rank' });
               break;
+            }
           }
         }
       },
