@@ -1,7 +1,7 @@
 import type { BoardItem, Shape } from '@tandem/documents';
 import { whiteboard } from '@tandem/documents';
 import type { DocHandle } from '@tandem/sdk';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { colourOf, Workspace } from '../lib/workspace';
 import { BoardItemView, SelectionView } from './board-item';
 import { BoardToolbar, COLOURS, Tool, TOOLS } from './board-toolbar';
@@ -199,7 +199,10 @@ export function BoardCanvas({ ws, handle }: { ws: Workspace; handle: DocHandle<'
     setSelected(g.id);
   };
 
-  useEffect(() => {
+  // A layout effect: the listener must hold the new selection as soon as the page shows it (with
+  // useEffect, a key pressed between the paint and the effect went to the previous closure, and
+  // Delete right after Tab selected an item did nothing).
+  useLayoutEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const t = e.target as HTMLElement;
       if (t.closest?.('input, textarea, select, [contenteditable="true"]') || e.ctrlKey || e.metaKey || e.altKey) return;
