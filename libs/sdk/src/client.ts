@@ -93,6 +93,8 @@ export class TandemClient {
   private offlineTimer?: ReturnType<typeof setTimeout>;
   private _state: ConnectionState = 'connecting';
   private closed = false;
+  /** The browser reported its network gone (`offline` event) and not yet back: no reconnect is tried meanwhile. */
+  private browserOffline = false;
 
   constructor(private readonly options: TandemClientOptions) {
     this.outbox = new Outbox(options.outbox ?? new MemoryOutboxStorage());
@@ -144,20 +146,33 @@ export class TandemClient {
       this.setState('connecting');
       // A refused handshake is not retried by Socket.IO itself; retry ones a fresh token may fix.
       if (error.data?.code === 'TOKEN_EXPIRED' || error.data?.code === 'LIMIT_EXCEEDED') {
-        setTimeout(() => !this.closed && !this.socket.connected && this.socket.connect(), 1_000 + Math.random() * 1_000);
+        setTimeout(() => !this.closed && !this.browserOffline && !this.socket.connected && this.socket.connect(), 1_000 + Math.random() * 1_000);
       }
     });
     this.socket.on('event', (event) => this.onEvent(event));
-    if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') window.addEventListener('offline', this.onBrowserOffline);
+    if (typeof window !== 'undefined' && typeof window.addEventListener === 'function') {
+      window.addEventListener('offline', this.onBrowserOffline);
+      window.addEventListener('online', this.onBrowserOnline);
+    }
   }
 
   /**
    * A browser knows its network is gone long before a ping times out (25 s + 20 s): drop the socket at
-   * once, so the state turns `offline` after 3 s and commands wait in the outbox; Socket.IO reconnects
-   * with its backoff and gets through as soon as the network is back.
+   * once, so the state turns `offline` after 3 s and commands wait in the outbox. No reconnect is
+   * tried until the browser reports its network back: an attempt that got through a network going
+   * down (or a socket the browser's offline mode does not cut) would show `online` to someone offline.
    */
   private readonly onBrowserOffline = () => {
-    if (!this.closed) this.socket.io.engine?.close();
+    if (this.closed) return;
+    this.browserOffline = true;
+    this.socket.disconnect(); // also cancels a reconnect already scheduled
+  };
+
+  /** The network is back: connect at once (Socket.IO's backoff takes over if that fails). */
+  private readonly onBrowserOnline = () => {
+    if (this.closed || !this.browserOffline) return;
+    this.browserOffline = false;
+    if (!this.socket.connected) this.socket.connect();
   };
 
   /** The connection state; see {@link ConnectionState}. */
@@ -250,7 +265,10 @@ export class TandemClient {
   /** Disconnects; commands still in the outbox stay there for the next client on the same storage. */
   close(): void {
     this.closed = true;
-    if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') window.removeEventListener('offline', this.onBrowserOffline);
+    if (typeof window !== 'undefined' && typeof window.removeEventListener === 'function') {
+      window.removeEventListener('offline', this.onBrowserOffline);
+      window.removeEventListener('online', this.onBrowserOnline);
+    }
     this.documents.shutdown();
     this.socket.close();
     clearTimeout(this.offlineTimer);
