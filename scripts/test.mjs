@@ -35,8 +35,11 @@ function run(name, cmd, args, env = {}) {
         rest = lines.pop() ?? '';
         for (const line of lines) {
           const plain = line.replace(/\x1b\[[0-9;]*m/g, '');
-          const failed = /(?:^|\s)FAIL\s+(.+\.spec\.ts)/.exec(plain) ?? /●\s+(.+ › .+)$/.exec(plain);
-          if (failed && failures.size < 20) failures.add(failed[1].trim());
+          const suite = /(?:^|\s)FAIL\s+(?:.*\s)?(\S+\.spec\.ts)/.exec(plain);
+          const test = /●\s+(.+ › .+)$/.exec(plain);
+          // Jest names a failed suite twice (as it ends, and in its closing summary, from another root).
+          const name = suite ? suite[1].replace(/^(\.\/)+/, '') : test?.[1].trim();
+          if (name && failures.size < 20 && ![...failures].some((f) => f.endsWith(name) || name.endsWith(f))) failures.add(name);
         }
       });
     };
