@@ -1,10 +1,11 @@
 import { signToken } from '@tandem/platform';
-import { requireEnv, uniqueId } from '@tandem/platform/testing';
+import { uniqueId } from '@tandem/platform/testing';
 import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
+import { startWebStack } from './support/web-stack';
 import { boardColumns, editorTextIs, synced } from './support/documents-ui';
-import { RunningProcess, startProcess, stopAll } from './support/processes';
+import { RunningProcess, stopAll } from './support/processes';
 import { AppUser, online, shot, tokenSignIn } from './support/web-app';
 
 /**
@@ -22,22 +23,8 @@ describe('documents and boards in the web app on the real-infra stack', () => {
   let bob: AppUser;
 
   beforeAll(async () => {
-    const env: Record<string, string> = {
-      KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-      MONGO_URL: requireEnv('MONGO_URL'),
-      REDIS_URL: requireEnv('REDIS_URL'),
-      S3_ENDPOINT: requireEnv('S3_ENDPOINT'),
-      S3_ACCESS_KEY: requireEnv('S3_ACCESS_KEY'),
-      S3_SECRET_KEY: requireEnv('S3_SECRET_KEY'),
-      S3_BUCKET: uniqueId('webdocs').toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40),
-      JWT_SECRET: jwtSecret,
-      INTERNAL_TOKEN: randomBytes(24).toString('hex'),
-    };
     browser = await launchBrowser();
-    // One at a time: several compiling Node processes at once starve two cores.
-    const urls: Record<string, string> = {};
-    for (const service of ['docs', 'presence', 'notifications']) urls[service] = (await startProcess(service, `services/${service}/src/main.ts`, env, 120_000)).url;
-    gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...env, DOCS_URL: urls.docs!, PRESENCE_URL: urls.presence!, NOTIFICATIONS_URL: urls.notifications! }, 120_000);
+    gateway = await startWebStack(['docs', 'presence', 'notifications'], { jwtSecret, objectStore: true });
     ann = await tokenSignIn(browser, gateway.url, await token('ann', 'Ann Lee'));
     bob = await tokenSignIn(browser, gateway.url, await token('bob', 'Bob Ray'));
   }, 600_000);

@@ -1,9 +1,10 @@
 import { signToken } from '@tandem/platform';
-import { eventually, requireEnv, uniqueId } from '@tandem/platform/testing';
+import { eventually, uniqueId } from '@tandem/platform/testing';
 import { randomBytes } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { launchBrowser } from './support/browser';
-import { RunningProcess, startProcess, stopAll } from './support/processes';
+import { startWebStack } from './support/web-stack';
+import { RunningProcess, stopAll } from './support/processes';
 import { AppUser, shot, tokenSignIn } from './support/web-app';
 import { canvasAt, dragOnCanvas } from './support/whiteboard';
 
@@ -22,18 +23,8 @@ describe('the web app’s whiteboard in Chromium on the real-infra stack', () =>
   let bob: AppUser;
 
   beforeAll(async () => {
-    const env: Record<string, string> = {
-      KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-      MONGO_URL: requireEnv('MONGO_URL'),
-      REDIS_URL: requireEnv('REDIS_URL'),
-      JWT_SECRET: jwtSecret,
-      INTERNAL_TOKEN: randomBytes(24).toString('hex'),
-    };
     browser = await launchBrowser();
-    // One at a time: several compiling Node processes at once starve two cores.
-    const urls: Record<string, string> = {};
-    for (const service of ['docs', 'presence', 'notifications']) urls[service] = (await startProcess(service, `services/${service}/src/main.ts`, env, 120_000)).url;
-    gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...env, DOCS_URL: urls.docs!, PRESENCE_URL: urls.presence!, NOTIFICATIONS_URL: urls.notifications! }, 120_000);
+    gateway = await startWebStack(['docs', 'presence', 'notifications'], { jwtSecret });
   }, 600_000);
   afterAll(async () => {
     await browser?.close();

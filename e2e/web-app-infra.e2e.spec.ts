@@ -7,7 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import sharp from 'sharp';
 import { launchBrowser } from './support/browser';
-import { RunningProcess, startProcess, stopAll } from './support/processes';
+import { startWebStack } from './support/web-stack';
+import { RunningProcess, stopAll } from './support/processes';
 import { AppUser, imageLoaded, online, shot, textIs, tokenSignIn } from './support/web-app';
 
 /**
@@ -27,23 +28,9 @@ describe('the web app in Chromium on the real-infra stack', () => {
   let bob: AppUser;
 
   beforeAll(async () => {
-    const env: Record<string, string> = {
-      KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
-      MONGO_URL: requireEnv('MONGO_URL'),
-      REDIS_URL: requireEnv('REDIS_URL'),
-      S3_ENDPOINT: requireEnv('S3_ENDPOINT'),
-      S3_ACCESS_KEY: requireEnv('S3_ACCESS_KEY'),
-      S3_SECRET_KEY: requireEnv('S3_SECRET_KEY'),
-      S3_BUCKET: uniqueId('web').toLowerCase().replace(/[^a-z0-9-]/g, '-').slice(0, 40),
-      JWT_SECRET: jwtSecret,
-      INTERNAL_TOKEN: randomBytes(24).toString('hex'),
-    };
     browser = await launchBrowser();
-    // One at a time: several compiling Node processes at once starve two cores.
-    const urls: Record<string, string> = {};
-    for (const service of ['docs', 'presence', 'files', 'stats', 'notifications', 'chat']) urls[service] = (await startProcess(service, `services/${service}/src/main.ts`, service === 'chat' ? { ...env, MONGO_URL: databaseOf(env.MONGO_URL!, 'webchat') } : env, 120_000)).url;
-    gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...env, DOCS_URL: urls.docs!, PRESENCE_URL: urls.presence!, FILES_URL: urls.files!, STATS_URL: urls.stats!, NOTIFICATIONS_URL: urls.notifications!, CHAT_URL: urls.chat! }, 120_000);
-    producer = new Kafka({ clientId: 'partner-game-server', brokers: env.KAFKA_BROKERS!.split(','), logLevel: 0 }).producer({ idempotent: true });
+    gateway = await startWebStack(['docs', 'presence', 'files', 'stats', 'notifications', 'chat'], { jwtSecret, objectStore: true });
+    producer = new Kafka({ clientId: 'partner-game-server', brokers: requireEnv('KAFKA_BROKERS').split(','), logLevel: 0 }).producer({ idempotent: true });
     await producer.connect();
     // The stats service must be consuming (its group joined, the topic known) before a partner's
     // event can show on a board: produce a probe match and wait until the service has its board.
@@ -64,12 +51,6 @@ describe('the web app in Chromium on the real-infra stack', () => {
     await stopAll();
   });
 
-  /** The chat service gets a database of its own: FerretDB scans a collection for every range query, and history pages are range queries. */
-  function databaseOf(mongoUrl: string, name: string): string {
-    const url = new URL(mongoUrl);
-    url.pathname = `/${uniqueId(name)}`;
-    return url.toString();
-  }
   const token = (sub: string, name: string) => signToken(jwtSecret, { sub, tenant, name, roles: ['member'] });
   /** Produces match events to `stats.ingest.v1` as a partner's game server does: binary-mode CloudEvents keyed by match. */
   async function produce(events: Array<{ type: string; data: Record<string, unknown> }>): Promise<void> {

@@ -1,6 +1,6 @@
 import { kanban } from '@tandem/documents';
 import type { DocHandle } from '@tandem/sdk';
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { Avatar } from '../components/avatar';
 import { DocHeader } from '../components/doc-header';
 import { Icon } from '../components/icons';
@@ -30,6 +30,9 @@ export function KanbanScreen({ ws, docId, title }: { ws: Workspace; docId: strin
 
 function Board({ ws, handle }: { ws: Workspace; handle: DocHandle<'kanban'> }) {
   const [drag, setDrag] = useState<{ cardId: string; over?: { columnId: string; index: number } } | null>(null);
+  // The card being dragged, as soon as the drag starts: dragover and drop events can come before the
+  // render that puts it in `drag` (a fast drag, a busy page), and a dragover not accepted loses the drop.
+  const dragging = useRef<string | null>(null);
   const columns = kanban.boardView(handle.doc);
   const edit = (mutate: Parameters<typeof handle.change>[0]) => {
     try {
@@ -60,17 +63,20 @@ function Board({ ws, handle }: { ws: Workspace; handle: DocHandle<'kanban'> }) {
           <ul
             class="kcards"
             onDragOver={(e) => {
-              if (!drag || col.synthetic) return;
+              const cardId = dragging.current;
+              if (!cardId || col.synthetic) return;
               e.preventDefault();
               const index = indexAt(e.currentTarget as HTMLElement, e.clientY);
-              if (drag.over?.columnId !== col.id || drag.over.index !== index) setDrag({ ...drag, over: { columnId: col.id, index } });
+              if (drag?.over?.columnId !== col.id || drag.over.index !== index) setDrag({ cardId, over: { columnId: col.id, index } });
             }}
             onDrop={(e) => {
               e.preventDefault();
-              if (!drag || col.synthetic) return;
-              const index = indexAt(e.currentTarget as HTMLElement, e.clientY);
-              edit((d) => kanban.moveCard(d, drag.cardId, col.id, index));
+              const cardId = dragging.current;
+              dragging.current = null;
               setDrag(null);
+              if (!cardId || col.synthetic) return;
+              const index = indexAt(e.currentTarget as HTMLElement, e.clientY);
+              edit((d) => kanban.moveCard(d, cardId, col.id, index));
             }}
           >
             {col.cards.map((card) => (
@@ -81,9 +87,13 @@ function Board({ ws, handle }: { ws: Workspace; handle: DocHandle<'kanban'> }) {
                 draggable
                 onDragStart={(e) => {
                   e.dataTransfer?.setData('text/plain', card.id);
+                  dragging.current = card.id;
                   setDrag({ cardId: card.id });
                 }}
-                onDragEnd={() => setDrag(null)}
+                onDragEnd={() => {
+                  dragging.current = null;
+                  setDrag(null);
+                }}
               >
                 <span class="kcard-title">{card.title}</span>
                 {card.description && <span class="muted small">{card.description}</span>}

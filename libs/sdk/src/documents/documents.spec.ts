@@ -48,7 +48,7 @@ class FakeDocsServer implements DocumentsTransport {
     setTimeout(() => this.joined.has(m.docId) && this.apis.forEach((api) => api.dispatch(merged)), 5);
     return { ok: true, commandId: m.commandId };
   }
-  async docs(): Promise<never> {
+  async docs(_message: unknown): Promise<never> {
     throw new Error('history and gap syncs are not used by these tests');
   }
   async userId(): Promise<string> {
@@ -82,6 +82,29 @@ async function eventually(check: () => void | Promise<void>, timeoutMs = 2_000):
       if (Date.now() > deadline) throw error;
       await tick(10);
     }
+  }
+}
+
+/**
+ * A docs server whose joins read the store at once but answer `joinDelayMs` later (a busy store),
+ * and which answers gap syncs (`doc.sync`) with what the device lacks.
+ */
+class SlowJoinServer extends FakeDocsServer {
+  joinDelayMs = 0;
+  readonly syncs: string[] = [];
+  override async join(docId: string, kind: DocKindName, heads: string[]): Promise<JoinAck> {
+    const ack = await super.join(docId, kind, heads);
+    await tick(this.joinDelayMs);
+    return ack;
+  }
+  override async docs(message: unknown): Promise<never> {
+    const m = message as { type: string; docId: string; kind: DocKindName; heads: string[] };
+    if (m.type !== 'doc.sync') throw new Error(`unexpected ${m.type}`);
+    this.syncs.push(m.docId);
+    const doc = this.stored.get(m.docId)!;
+    const known = m.heads.filter((h) => A.hasHeads(doc, [h]));
+    const changes = known.length ? A.saveSince(doc, known) : A.save(doc);
+    return { ok: true, state: { kind: 'doc.sync', docId: m.docId, docKind: m.kind, seq: 3, heads: A.getHeads(doc), changes, created: false } } as never;
   }
 }
 
@@ -174,5 +197,22 @@ describe(DocumentsApi.name, () => {
     expect(server.text('plan')).toBe('hi');
     expect(server.joined.has('plan')).toBe(true);
     expect(richtext.plainText(doc.doc)).toBe('hi');
+  });
+  it('syncs again after a slow join when a merge it lacked was announced meanwhile (the join had read the store before it)', async () => {
+    const server = new SlowJoinServer();
+    const ann = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
+    const bob = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
+    apis.push(ann, bob);
+    const annDoc = await ann.open('brief', 'richtext');
+    annDoc.change((d) => richtext.insertText(d, 0, 'Rel'));
+    await annDoc.whenDurable();
+
+    server.joinDelayMs = 800; // longer than the gap grace: the gap is seen while Bob is still joining
+    const opening = bob.open('brief', 'richtext');
+    await tick(20);
+    annDoc.change((d) => richtext.insertText(d, 3, 'ease brief')); // this fake relays nothing: Bob learns of it from doc.merged only
+    await annDoc.whenDurable();
+    const bobDoc = await opening;
+    await eventually(() => expect({ text: richtext.plainText(bobDoc.doc), syncs: server.syncs }).toEqual({ text: 'Release brief', syncs: ['brief'] }), 3_000);
   });
 });

@@ -36,6 +36,8 @@ interface Open {
   writes: Promise<void>;
   saveTimer?: ReturnType<typeof setTimeout>;
   gapTimer?: ReturnType<typeof setTimeout>;
+  /** A gap (a doc.merged naming heads this device lacks) was seen while not joined: sync once the join is done. */
+  gapWhileJoining?: boolean;
   sentAt: Map<string, number>;
   /** When the last command left, and the flush waiting for MIN_SEND_INTERVAL_MS after it. */
   lastSentAt: number;
@@ -69,6 +71,8 @@ export class DocumentsApi {
   private readonly loading = new Map<string, Promise<Open>>();
   /** The last storage writes of documents released, which a reopen waits for before reading. */
   private readonly settling = new Map<string, Promise<void>>();
+  /** Documents an `open()` is loading or joining right now (not to be released under it). */
+  private readonly opening = new Map<string, number>();
   private resendTimer?: ReturnType<typeof setInterval>;
 
   constructor(
@@ -95,9 +99,17 @@ export class DocumentsApi {
    * the local copy and syncs when the connection is back.
    */
   async open<K extends DocKindName>(docId: string, kind: K): Promise<DocHandle<K>> {
-    const o = await this.acquire(docId, kind);
-    o.held = true;
-    return o.handle as unknown as DocHandle<K>;
+    // Counted while the load and join run: a doc.merged arriving meanwhile must not release it.
+    this.opening.set(docId, (this.opening.get(docId) ?? 0) + 1);
+    try {
+      const o = await this.acquire(docId, kind);
+      o.held = true;
+      return o.handle as unknown as DocHandle<K>;
+    } finally {
+      const left = (this.opening.get(docId) ?? 1) - 1;
+      if (left > 0) this.opening.set(docId, left);
+      else this.opening.delete(docId);
+    }
   }
 
   private async acquire(docId: string, kind: DocKindName): Promise<Open> {
@@ -254,6 +266,10 @@ export class DocumentsApi {
     for (const entry of handle.pendingEntries.values()) this.send(o, entry);
     this.flush(handle.docId);
     handle.setStatus('synced');
+    if (o.gapWhileJoining) {
+      o.gapWhileJoining = false;
+      this.scheduleGapSync(o);
+    }
   }
 
   private flush(docId: string): void {
@@ -326,7 +342,13 @@ export class DocumentsApi {
     if (o.gapTimer) return;
     o.gapTimer = setTimeout(() => {
       o.gapTimer = undefined;
-      if (!o.joined) return;
+      // Not joined yet (or any more): the join answers what is stored, but may have read it before
+      // the merge that showed the gap; sync again once joined (a join without later events would
+      // otherwise leave this device behind for good).
+      if (!o.joined) {
+        o.gapWhileJoining = true;
+        return;
+      }
       const { handle } = o;
       void this.transport.docs<{ state: DocSyncState }>({ type: 'doc.sync', docId: handle.docId, kind: handle.kind, heads: handle.syncedHeads }).then(
         (ack) => ack.ok && handle.applySync(ack.state),
@@ -366,7 +388,7 @@ export class DocumentsApi {
 
   private release(o: Open): void {
     const { docId } = o.handle;
-    if (o.held || o.handle.pending > 0 || this.open_.get(docId) !== o) return;
+    if (o.held || this.opening.has(docId) || o.handle.pending > 0 || this.open_.get(docId) !== o) return;
     this.open_.delete(docId);
     clearTimeout(o.gapTimer);
     clearTimeout(o.flushTimer);
