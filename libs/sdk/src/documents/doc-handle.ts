@@ -207,6 +207,7 @@ export class DocHandle<K extends DocKindName> {
       if (A.getHeads(this._doc).join() !== before) this.emit('remote');
     }
     if (A.hasHeads(this._doc, state.heads)) this.syncedHeads = state.heads;
+    this.holdsAnnounced();
   }
 
   /** @internal Relayed changes (concatenated): queued and applied together on the next tick. */
@@ -217,7 +218,12 @@ export class DocHandle<K extends DocKindName> {
     setTimeout(() => this.applyIncoming(), 0);
   }
 
-  /** @internal The server stored a batch: settle the commands now durable; true if some heads are missing here. */
+  /**
+   * @internal The server stored a batch: settle the commands now durable; true if this device does
+   * not hold the announced heads yet. Relayed changes still queued are not applied here (on a long
+   * history every apply costs the same whatever it carries): they go with the tick's batch, and
+   * {@link stillMissing} tells later whether a sync is needed.
+   */
   merged(heads: string[], commandIds: string[]): boolean {
     for (const id of commandIds) {
       this.pendingEntries.delete(id);
@@ -225,11 +231,24 @@ export class DocHandle<K extends DocKindName> {
       this.commandWaiters.delete(id);
     }
     if (this.pending === 0) for (const w of this.durableWaiters.splice(0)) w();
+    this.announcedHeads = heads;
+    return !this.holdsAnnounced();
+  }
+
+  /** @internal After the grace for relays: applies what is queued, then true if the last announced heads are still missing (a sync is needed). */
+  stillMissing(): boolean {
     this.applyIncoming();
-    if (A.hasHeads(this._doc, heads)) {
-      this.syncedHeads = heads;
-      return false;
-    }
+    return !this.holdsAnnounced();
+  }
+
+  /** The heads of the last `doc.merged` (null once this device holds them). */
+  private announcedHeads: string[] | null = null;
+
+  private holdsAnnounced(): boolean {
+    if (!this.announcedHeads) return true;
+    if (!A.hasHeads(this._doc, this.announcedHeads)) return false;
+    this.syncedHeads = this.announcedHeads;
+    this.announcedHeads = null;
     return true;
   }
 
@@ -326,6 +345,7 @@ export class DocHandle<K extends DocKindName> {
     this.seal();
     // One call for everything that arrived since the last tick: the cost per call grows with history.
     [this._doc] = A.applyChanges(this._doc, changes);
+    this.holdsAnnounced();
     this.emit('remote');
   }
 

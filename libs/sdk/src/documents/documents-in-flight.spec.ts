@@ -1,6 +1,6 @@
 import type { CommandAck, JoinAck } from '@tandem/contracts';
 import { richtext, splitChanges } from '@tandem/documents';
-import { DocumentsApi, DocumentsTransport, MAX_IN_FLIGHT, MIN_SEND_INTERVAL_MS } from './documents';
+import { DocumentsApi, DocumentsTransport, MAX_IN_FLIGHT, MIN_SEND_INTERVAL_MS, RESEND_AFTER_MS, RESEND_MAX_MS } from './documents';
 
 /** A gateway that acknowledges commands only when the test says so (as Kafka would, later). */
 function setup() {
@@ -49,6 +49,38 @@ describe(DocumentsApi.name, () => {
     expect(sent.at(-1)!.changes).toBe(3);
     expect(doc.pending).toBe(MAX_IN_FLIGHT + 3);
     sut.shutdown();
+  });
+
+  it('resends a command the service has not announced durable less and less often while it stays slow', async () => {
+    jest.useFakeTimers();
+    const { sut, sent } = setup();
+    try {
+      const doc = await sut.open('d', 'richtext');
+      doc.change((d) => richtext.insertText(d, 0, 'x'));
+      await jest.advanceTimersByTimeAsync(1);
+      sent[0].ack({ ok: true, commandId: sent[0].commandId }); // Kafka has it; no doc.merged comes
+      const at: number[] = [];
+      const started = Date.now();
+      for (let s = 0; s < 300; s++) {
+        const before = sent.length;
+        await jest.advanceTimersByTimeAsync(1_000);
+        for (let i = before; i < sent.length; i++) {
+          at.push(Math.round((Date.now() - started) / 1000));
+          sent[i].ack({ ok: true, commandId: sent[i].commandId });
+        }
+      }
+      expect(sent.every((s) => s.commandId === sent[0].commandId)).toBe(true);
+      const gaps = at.map((t, i) => t - (at[i - 1] ?? 0));
+      // ~10, 20, 40, 80, 80 s apart (checked every RESEND_AFTER_MS / 2): a slow service is not flooded, a lost command still goes again.
+      expect(gaps.length).toBeGreaterThanOrEqual(4);
+      expect(gaps.length).toBeLessThanOrEqual(6);
+      for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThanOrEqual(Math.min(gaps[i - 1], RESEND_MAX_MS / 1000));
+      expect(gaps.at(-1)).toBeGreaterThanOrEqual(RESEND_MAX_MS / 1000);
+      expect(gaps.at(-1)).toBeLessThanOrEqual((RESEND_MAX_MS + RESEND_AFTER_MS) / 1000);
+    } finally {
+      sut.shutdown();
+      jest.useRealTimers();
+    }
   });
 
   it('batches edits made in quick succession (a replay, a script) while a command is unacknowledged', async () => {

@@ -108,6 +108,26 @@ class SlowJoinServer extends FakeDocsServer {
   }
 }
 
+/**
+ * A gateway that also relays every command to the room's other devices, `relayDelayMs` after the
+ * merge announcement (a relay overtaken by `doc.merged`, as on a busy machine), and counts gap syncs.
+ */
+class LateRelayServer extends SlowJoinServer {
+  relayDelayMs = 150;
+  private readonly members: DocumentsApi[] = [];
+  override attach(api: DocumentsApi): DocumentsApi {
+    this.members.push(api);
+    return super.attach(api);
+  }
+  sender?: DocumentsApi;
+  override async command(m: { commandId: string; docId: string; kind: DocKindName; changes: Uint8Array }): Promise<CommandAck> {
+    const ack = await super.command(m);
+    const relay: DocsServerEvent = { type: 'doc.change', docId: m.docId, commandId: m.commandId, userId: 'ann', changes: m.changes };
+    setTimeout(() => this.members.filter((api) => api !== this.sender).forEach((api) => api.dispatch(relay)), this.relayDelayMs).unref();
+    return ack;
+  }
+}
+
 function setup(storage: DocStorage = new MemoryDocStorage()) {
   const server = new FakeDocsServer();
   const sut = server.attach(new DocumentsApi(server, storage));
@@ -198,6 +218,38 @@ describe(DocumentsApi.name, () => {
     expect(server.joined.has('plan')).toBe(true);
     expect(richtext.plainText(doc.doc)).toBe('hi');
   });
+  it('does not sync for a merge announced before its relay arrived, once the relay brings the changes', async () => {
+    const server = new LateRelayServer();
+    const ann = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
+    const bob = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
+    apis.push(ann, bob);
+    server.sender = ann;
+    const annDoc = await ann.open('brief', 'richtext');
+    const bobDoc = await bob.open('brief', 'richtext');
+    for (const word of ['Release ', 'brief']) {
+      annDoc.change((d) => richtext.insertText(d, richtext.plainText(d).length, word));
+      await annDoc.whenDurable(); // bob hears doc.merged ~145 ms before the relay
+    }
+    await eventually(() => expect(richtext.plainText(bobDoc.doc)).toBe('Release brief'));
+    await tick(700); // past the gap grace
+    expect(server.syncs).toEqual([]);
+    expect(bobDoc.syncedHeads).toEqual(A.getHeads(server.stored.get('brief')!));
+  });
+
+  it('still syncs when the announced changes never arrive by relay', async () => {
+    const server = new LateRelayServer();
+    server.relayDelayMs = 60_000; // lost, as far as this test goes
+    const ann = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
+    const bob = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
+    apis.push(ann, bob);
+    server.sender = ann;
+    const annDoc = await ann.open('brief', 'richtext');
+    const bobDoc = await bob.open('brief', 'richtext');
+    annDoc.change((d) => richtext.insertText(d, 0, 'Release brief'));
+    await annDoc.whenDurable();
+    await eventually(() => expect({ text: richtext.plainText(bobDoc.doc), syncs: server.syncs }).toEqual({ text: 'Release brief', syncs: ['brief'] }), 3_000);
+  });
+
   it('syncs again after a slow join when a merge it lacked was announced meanwhile (the join had read the store before it)', async () => {
     const server = new SlowJoinServer();
     const ann = server.attach(new DocumentsApi(server, new MemoryDocStorage()));

@@ -39,13 +39,20 @@ interface Open {
   /** A gap (a doc.merged naming heads this device lacks) was seen while not joined: sync once the join is done. */
   gapWhileJoining?: boolean;
   sentAt: Map<string, number>;
+  /** Resends of each entry so far (the next waits RESEND_AFTER_MS × 2^n). */
+  resends: Map<string, number>;
   /** When the last command left, and the flush waiting for MIN_SEND_INTERVAL_MS after it. */
   lastSentAt: number;
   flushTimer?: ReturnType<typeof setTimeout>;
 }
 
-/** Resend an entry the gateway took but the service has not announced durable after this long. */
-const RESEND_AFTER_MS = 10_000;
+/**
+ * Resend an entry the gateway took but the service has not announced durable after this long,
+ * then after twice as long each time (at most RESEND_MAX_MS): a slow service is not a lost command,
+ * and every resend is relayed to the whole room again.
+ */
+export const RESEND_AFTER_MS = 10_000;
+export const RESEND_MAX_MS = 80_000;
 const SAVE_DEBOUNCE_MS = 1_000;
 const GAP_GRACE_MS = 500;
 /**
@@ -142,7 +149,7 @@ export class DocumentsApi {
     });
     handle.syncedHeads = stored?.syncedHeads ?? [];
     handle.restorePending(stored?.outbox ?? []);
-    o = { handle, held: false, inFlight: 0, joined: false, writes: Promise.resolve(), sentAt: new Map(), lastSentAt: 0 };
+    o = { handle, held: false, inFlight: 0, joined: false, writes: Promise.resolve(), sentAt: new Map(), resends: new Map(), lastSentAt: 0 };
     this.open_.set(docId, o);
     this.resendTimer ??= setInterval(() => this.resendStale(), RESEND_AFTER_MS / 2);
     if (this.transport.connected()) {
@@ -208,7 +215,10 @@ export class DocumentsApi {
         const durable = event.commandIds.filter((id) => o.handle.pendingEntries.has(id));
         const missing = o.handle.merged(event.heads, event.commandIds);
         if (durable.length > 0) {
-          for (const id of durable) o.sentAt.delete(id);
+          for (const id of durable) {
+            o.sentAt.delete(id);
+            o.resends.delete(id);
+          }
           o.writes = o.writes.then(() => this.storage.removeFromOutbox(o.handle.docId, durable)).catch(() => undefined);
         }
         if (missing) this.scheduleGapSync(o);
@@ -218,6 +228,8 @@ export class DocumentsApi {
       case 'doc.rejected':
         if (o.handle.pendingEntries.has(event.commandId)) {
           o.handle.rejected(event.commandId, event.code, event.message);
+          o.sentAt.delete(event.commandId);
+          o.resends.delete(event.commandId);
           o.writes = o.writes.then(() => this.storage.removeFromOutbox(o.handle.docId, [event.commandId])).catch(() => undefined);
         }
         this.release(o);
@@ -333,7 +345,10 @@ export class DocumentsApi {
       if (!o.joined || !this.transport.connected()) continue;
       for (const entry of o.handle.pendingEntries.values()) {
         const at = o.sentAt.get(entry.commandId) ?? 0;
-        if (now - at > RESEND_AFTER_MS) this.send(o, entry);
+        const resends = o.resends.get(entry.commandId) ?? 0;
+        if (now - at <= Math.min(RESEND_AFTER_MS * 2 ** resends, RESEND_MAX_MS)) continue;
+        o.resends.set(entry.commandId, resends + 1);
+        this.send(o, entry);
       }
     }
   }
@@ -350,6 +365,8 @@ export class DocumentsApi {
         return;
       }
       const { handle } = o;
+      // The changes announced have usually arrived by relay meanwhile: sync only if they have not.
+      if (!handle.stillMissing()) return;
       void this.transport.docs<{ state: DocSyncState }>({ type: 'doc.sync', docId: handle.docId, kind: handle.kind, heads: handle.syncedHeads }).then(
         (ack) => ack.ok && handle.applySync(ack.state),
         () => undefined,
