@@ -11,11 +11,12 @@
  */
 import { richtext } from '@tandem/documents';
 import { signToken } from '@tandem/platform';
-import { DocumentsError, TandemClient } from '@tandem/sdk';
+import { TandemClient } from '@tandem/sdk';
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { metricValue, rssMiBOf } from './support/proc';
+import { retryUnavailable } from './support/retry';
 import { counterByLabel } from './support/stats';
 import { startTarget } from './support/target';
 
@@ -159,18 +160,6 @@ async function main(): Promise<void> {
   }
 }
 
-/** `open()` again after an `UNAVAILABLE` answer (1 s apart, 5 attempts in all). */
-async function retryUnavailable<T>(open: () => Promise<T>, retried: () => void): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await open();
-    } catch (error) {
-      if (!(error instanceof DocumentsError) || error.code !== 'UNAVAILABLE' || attempt === 5) throw error;
-      retried();
-      await sleep(1000);
-    }
-  }
-}
 
 /** Median and 95th percentile, in whole milliseconds. */
 function percentiles(values: number[]): { p50: number; p95: number } {

@@ -13,7 +13,7 @@
  */
 import * as A from '@automerge/automerge';
 import { roomOf } from '@tandem/contracts';
-import { RichTextDoc, richtext } from '@tandem/documents';
+import { RichTextDoc, createDoc, richtext } from '@tandem/documents';
 import { connectMongo, signToken } from '@tandem/platform';
 import { TandemClient } from '@tandem/sdk';
 import { createHash } from 'node:crypto';
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   log(`${CLIENTS} clients in ${PROCESSES} processes, ${PER_SECOND} keystrokes/s each for ${DURATION_SECONDS} s`);
   const paper = paperSnapshot(log);
   const floor = applyFloor(paper.doc);
-  log(`floor: one keystroke applied to the paper document costs ${floor.p50Ms} ms (median of ${floor.runs} applyChanges calls, this process)`);
+  log(`floor: one keystroke applied to the paper document costs ${floor.p50Ms} ms (median of ${floor.runs} applyChanges calls, this process); the same text made by one change ${floor.sameTextInOneChange.p50Ms} ms; a map key set by 100,000 changes ${floor.mapKeySetBy100kChanges.p50Ms} ms`);
 
   const target = await startTarget({ LOG_LEVEL: 'error' }, log);
   const clients: ClientProcess[] = [];
@@ -71,7 +71,8 @@ async function main(): Promise<void> {
     for (let i = 0; i < CLIENTS; i++) specs.push({ index: i, gatewayUrl: gateways[i % 2], token: await signToken(target.jwtSecret, { sub: `typist-${i}`, tenant: 'bench' }) });
     for (let p = 0; p < PROCESSES; p++) clients.push(startClients(`clients-${p}`, ROOT));
     const joinMs: number[] = [];
-    for (const c of clients) c.on('opened', (r) => r.type === 'opened' && (joinMs.push(r.joinMs), log(`client ${r.index} joined in ${(r.joinMs / 1000).toFixed(1)} s (${joinMs.length}/${CLIENTS})`)));
+    const joinRetries = new Map<ClientProcess, number>();
+    for (const c of clients) c.on('opened', (r) => r.type === 'opened' && (joinMs.push(r.joinMs), joinRetries.set(c, r.joinRetries), log(`client ${r.index} joined in ${(r.joinMs / 1000).toFixed(1)} s (${joinMs.length}/${CLIENTS})`)));
     const openStart = performance.now();
     clients.forEach((c, p) => c.child.send({ type: 'open', docId, clients: specs.filter((s) => s.index % PROCESSES === p) }));
     await Promise.all(clients.map((c) => c.next('ready', OPEN_SECONDS * 1000)));
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
       load: { clients: CLIENTS, clientProcesses: PROCESSES, keystrokesPerSecondEach: PER_SECOND, durationSeconds: DURATION_SECONDS, gateways: 2 },
       seed: { how: 'the paper built with raw Automerge (one change() per transaction), saved, stored as the document snapshot in FerretDB', changes: paper.changes, snapshotBytes: paper.bytes.byteLength, textLength: paper.text.length, builtSeconds: paper.builtSeconds },
       applyFloor: floor,
-      join: { allJoinedSeconds: Math.round(openSeconds), perClient: summarize(joinMs), freshClientJoinSeconds: freshJoinSeconds },
+      join: { allJoinedSeconds: Math.round(openSeconds), perClient: summarize(joinMs), retriedUnavailable: [...joinRetries.values()].reduce((a, b) => a + b, 0), freshClientJoinSeconds: freshJoinSeconds },
       clientRssMiB: clients.map((c) => rssMiBOf(c.child.pid)),
       tandem,
       reference,
@@ -147,13 +148,30 @@ async function states(clients: ClientProcess[]) {
   return replies.flatMap((r) => (r.type === 'state' ? r.clients : []));
 }
 
-/** What one keystroke from another actor costs to apply to the paper document, here, with nothing else of Tandem involved. */
+/**
+ * What one keystroke from another actor costs to apply to the paper document, here, with nothing
+ * else of Tandem involved; and, to show what that cost follows, the same for the paper's text
+ * inserted by ONE change (as many characters, almost no history) and for a map key set by 100,000
+ * changes (a long history, one op each).
+ */
 function applyFloor(paperDoc: A.Doc<RichTextDoc>) {
-  let doc = paperDoc;
+  const sameText = A.change(createDoc('richtext'), (d) => richtext.insertText(d, 0, paperDoc.text));
+  let counter = A.from<{ n: number }>({ n: 0 });
+  for (let i = 1; i <= 100_000; i++) counter = A.change(counter, (d) => void (d.n = i));
+  return {
+    ...floorOf(paperDoc, (d) => richtext.insertText(d, 1000, 'x')),
+    sameTextInOneChange: floorOf(sameText, (d) => richtext.insertText(d, 1000, 'x')),
+    mapKeySetBy100kChanges: floorOf(counter, (d) => void (d.n = -1)),
+  };
+}
+
+/** Median of 9 `applyChanges` of one change made by another actor (the document is freed; `paperDoc` too). */
+function floorOf<T>(start: A.Doc<T>, edit: (d: T) => void) {
+  let doc = start;
   let other = A.clone(doc, 'ab'.repeat(16));
   const times: number[] = [];
   for (let i = 0; i < 9; i++) {
-    other = A.change(other, (d) => richtext.insertText(d, 1000 + i, 'x'));
+    other = A.change(other, edit);
     const change = A.getLastLocalChange(other)!;
     const t = performance.now();
     [doc] = A.applyChanges(doc, [change]);
@@ -161,7 +179,8 @@ function applyFloor(paperDoc: A.Doc<RichTextDoc>) {
   }
   A.free(doc);
   A.free(other);
-  return { runs: times.length, p50Ms: round(times.sort((a, b) => a - b)[4]), minMs: round(times[0]), maxMs: round(times.at(-1)!) };
+  times.sort((a, b) => a - b);
+  return { runs: times.length, p50Ms: round(times[4]), minMs: round(times[0]), maxMs: round(times.at(-1)!) };
 }
 
 function round(x: number): number {

@@ -4,7 +4,7 @@ import type { DocKindName } from '@tandem/contracts';
 import { createDoc, isDocKind } from '@tandem/documents';
 import { CONFIG, Config, OBJECT_STORE, ObjectStore } from '@tandem/platform';
 import { randomBytes } from 'node:crypto';
-import type { LiveDoc } from './document-cache';
+import { LiveDoc, savedBytes } from './document-cache';
 import { DocumentsMetrics } from './documents.metrics';
 import { CHANGE_LOG_STORE, ChangeLogStore, LogEntry } from './store/change-log.port';
 
@@ -95,7 +95,7 @@ export class DocumentLoader {
    */
   async snapshot(live: LiveDoc): Promise<void> {
     const seq = live.seq;
-    const bytes = Buffer.from(A.save(live.doc));
+    const bytes = Buffer.from(savedBytes(live));
     const logBytesCovered = live.logBytes;
     const entriesCovered = live.logEntries;
     const large = bytes.length > this.config.DOCS_SNAPSHOT_INLINE_MAX_BYTES;

@@ -5,7 +5,7 @@ import { INIT_ACTOR, initialChange, initialHash, splitChanges } from '@tandem/do
 import { CONFIG, Config, ConsumedRecordOf, EVENT_BUS, EventBus, LOGGER, Logger, PublishRecord, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
 import { CardAssignment, assigneesOf, assignmentsOfBatch } from './card-assignments';
-import { DocumentCache, LiveDoc } from './document-cache';
+import { DocumentCache, LiveDoc, savedBytes } from './document-cache';
 import { DocumentLoader, concat } from './document-loader';
 import { historyLookup } from './history-lookup';
 import { forEachLimited } from '../for-each-limited';
@@ -119,7 +119,7 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
       const known = heads.filter((h) => A.hasHeads(live.doc, [h]));
       // A client with nothing but the initial change gets the compact saved form instead of every change.
       const fresh = known.length === 0 || (known.length === 1 && known[0] === initialHash(live.kind));
-      const changes = fresh ? A.save(live.doc) : A.saveSince(live.doc, known);
+      const changes = fresh ? savedBytes(live) : A.saveSince(live.doc, known);
       return { kind: 'doc.sync', docId, docKind: live.kind, seq: live.seq, heads: A.getHeads(live.doc), changes, created: live.seq === 0 };
     });
   }
