@@ -1,7 +1,7 @@
 import { ChildProcess, fork } from 'node:child_process';
 import { join } from 'node:path';
 import { cpuSecondsOf, machineBusySeconds } from './proc';
-import { Summary, summarize } from './stats';
+import { Summary, counterByLabel, difference, summarize } from './stats';
 import type { TypingReply } from './typing-clients';
 
 /** A child process of typing clients (`typing-clients.ts`) and its replies, by type. */
@@ -68,6 +68,8 @@ export interface Phase {
   convergedSecondsAfterTyping: number | null;
   finalTextSha: string;
   finalTextLength: number;
+  /** Tandem: the docs service's sync rounds over the phase by trigger (`join`: a client (re)joined; `gap`: a doc.merged named heads a client lacked). */
+  syncRoundsByTrigger: Record<string, number> | null;
   cpuSeconds: Record<string, number>;
   machineBusyCpuSeconds: number;
   wallSeconds: number;
@@ -94,6 +96,7 @@ export async function runPhase(o: PhaseOptions): Promise<Phase> {
   const pids: Record<string, number | undefined> = { ...o.servers, ...Object.fromEntries(o.clients.map((c) => [c.name, c.child.pid])) };
   const cpuBefore = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, cpuSecondsOf(pid)]));
   const busyBefore = machineBusySeconds();
+  const syncsBefore = o.docsMetricsUrl ? await syncRounds(o.docsMetricsUrl) : null;
   const latest = new Map<string, { pending: number; loop: number; typed: number }>();
   for (const c of o.clients) c.on('sample', (r) => r.type === 'sample' && latest.set(c.name, { pending: r.pending, loop: r.loopDelayMaxMs, typed: r.typed }));
   const startAt = now() + 3000;
@@ -142,6 +145,7 @@ export async function runPhase(o: PhaseOptions): Promise<Phase> {
   await sampler;
   const cpuSeconds = Object.fromEntries(Object.entries(pids).map(([k, pid]) => [k, Math.round((cpuSecondsOf(pid) - cpuBefore[k]) * 10) / 10]));
   const machineBusyCpuSeconds = Math.round((machineBusySeconds() - busyBefore) * 10) / 10;
+  const syncRoundsByTrigger = o.docsMetricsUrl && syncsBefore ? difference(await syncRounds(o.docsMetricsUrl), syncsBefore) : null;
 
   o.clients.forEach((c) => c.child.send({ type: 'typed' }));
   const typedReplies = (await Promise.all(o.clients.map((c) => c.next('typed', 120_000)))).flatMap((r) => (r.type === 'typed' ? [r] : []));
@@ -183,12 +187,21 @@ export async function runPhase(o: PhaseOptions): Promise<Phase> {
     finalTextLength: final.length,
     cpuSeconds,
     machineBusyCpuSeconds,
+    syncRoundsByTrigger,
     wallSeconds: Math.round((convergedAt - startAt) / 100) / 10,
   };
   o.log(`${o.name}: keystroke → bytes at the peer (before applying) p50 ${phase.received.p50} / p99 ${phase.received.p99} ms`);
   if (phase.queuedAtTypist.count > 0) o.log(`${o.name}: keystroke → command sent p50 ${phase.queuedAtTypist.p50} / p99 ${phase.queuedAtTypist.p99} ms; command → ack p50 ${phase.commandAck.p50} / p99 ${phase.commandAck.p99} ms`);
-  o.log(`${o.name}: ${phase.keystrokes} keystrokes, latency p50 ${phase.latency.p50} / p95 ${phase.latency.p95} / p99 ${phase.latency.p99} / max ${phase.latency.max} ms over ${phase.latency.count} pairs; backlog slope ${phase.backlog.slopePerSecond}/s (${phase.backlog.growing ? 'growing' : 'flat'}); converged ${converged} (${phase.convergedSecondsAfterTyping} s after typing)`);
+  o.log(`${o.name}: ${phase.keystrokes} keystrokes, latency p50 ${phase.latency.p50} / p95 ${phase.latency.p95} / p99 ${phase.latency.p99} / max ${phase.latency.max} ms over ${phase.latency.count} pairs; backlog slope ${phase.backlog.slopePerSecond}/s (${phase.backlog.growing ? 'growing' : 'flat'}); converged ${converged} (${phase.convergedSecondsAfterTyping} s after typing)${syncRoundsByTrigger ? `; docs sync rounds ${JSON.stringify(syncRoundsByTrigger)}` : ''}`);
   return phase;
+}
+
+async function syncRounds(url: string): Promise<Record<string, number>> {
+  try {
+    return counterByLabel(await (await fetch(url)).text(), 'tandem_docs_syncs_total', 'trigger');
+  } catch {
+    return {};
+  }
 }
 
 /** The docs group's records not yet committed on `docs.commands.v1`, from the docs service's `/metrics`. */
