@@ -87,6 +87,7 @@ async function measure(system: SystemUnderTest, clients: number, jwtSecret: stri
   });
   const latest = children.map(() => ({ sent: 0, received: 0, pending: 0 }));
   const done: Array<Extract<FanoutMessage, { type: 'done' }>> = [];
+  const reported = children.map(() => false);
   let failure: string | null = null;
   const ready = children.map(
     (child, i) =>
@@ -94,11 +95,15 @@ async function measure(system: SystemUnderTest, clients: number, jwtSecret: stri
         child.on('message', (m: FanoutMessage) => {
           if (m.type === 'ready') resolve(m.connectSeconds);
           else if (m.type === 'progress') latest[i] = m;
-          else if (m.type === 'done') done.push(m);
+          else if (m.type === 'done') {
+            done.push(m);
+            reported[i] = true;
+          }
           else if (m.type === 'failed') reject(new Error((failure = `${system.name} generator ${i}: ${m.message}`)));
         });
-        child.once('exit', (code) => {
-          if (done.length < generators && !failure) failure = `${system.name} generator ${i} exited (${code})`;
+        // 'close' comes after the IPC channel is drained; a generator that reported may exit while others still work.
+        child.once('close', (code) => {
+          if (!reported[i] && !failure) failure = `${system.name} generator ${i} exited (${code}) without reporting`;
           reject(new Error(failure ?? `generator ${i} exited (${code})`));
         });
       }),

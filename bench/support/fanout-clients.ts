@@ -255,7 +255,8 @@ async function run(): Promise<void> {
   clearInterval(progress);
   const cpu = process.cpuUsage(cpuBefore);
   const durable = opts.system === 'tandem' ? { checked: members.length, pending: pending() } : null;
-  send({ type: 'done', sent, arrived: arrived.report(), applied: applied.report(), cpuSeconds: (cpu.user + cpu.system) / 1e6, durable, late, maxLagMs });
+  // Flushed to the parent before this process may exit (a large report takes a while to pass over IPC).
+  await new Promise<void>((resolve) => process.send!({ type: 'done', sent, arrived: arrived.report(), applied: applied.report(), cpuSeconds: (cpu.user + cpu.system) / 1e6, durable, late, maxLagMs } satisfies FanoutMessage, () => resolve()));
   for (const m of members) m.close();
 }
 
