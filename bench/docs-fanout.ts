@@ -200,6 +200,9 @@ async function main(): Promise<void> {
       for (const system of systems.filter((s) => SYSTEMS.includes(s.name))) {
         try {
           bySystem[system.name] = await measure(system, clients, target.jwtSecret);
+          const notDurable = (bySystem[system.name] as { durable?: { editsNotDurableAtEnd?: number } }).durable?.editsNotDurableAtEnd ?? 0;
+          // Edits not durable at the end: what the server processes said (errors only) is the first thing to read.
+          if (system.name === 'tandem' && notDurable > 0) for (const p of target.processes) log(`${p.name} (exit ${p.child.exitCode ?? 'running'}) said:\n${p.output().slice(-4000) || '(nothing)'}`);
         } catch (error) {
           // One system failing (e.g. its clients never connecting) is a result too: the others still run.
           failed[system.name] = error instanceof Error ? error.message : String(error);

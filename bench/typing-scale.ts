@@ -110,7 +110,8 @@ async function main(): Promise<void> {
         await Promise.all(clients.map((c) => c.next('ready', 300_000)));
         log('reference: the same clients and documents on the plain Socket.IO relay');
         reference = await runPhase({ ...phaseOptions, name: 'reference', servers: { relay: relay.child.pid } });
-        if (!reference.converged) failures.push(`the reference clients did not converge within ${DRAIN_SECONDS} s`);
+        // The bare relay keeps nothing: what a client missed (a stalled event loop) never comes, so it may not converge. Recorded (missingPairs), not a failure of the run.
+        if (!reference.converged) log(`reference: the relay's clients did not converge within ${DRAIN_SECONDS} s (${reference.missingPairs} pairs never arrived); recorded`);
       }
     }
 

@@ -44,7 +44,8 @@ export async function startProcess(name: string, entry: string, env: Record<stri
   const port = fixedPort ?? (await freePort());
   const child = spawn(process.execPath, ['-r', join(root, 'scripts/register.js'), join(root, entry)], {
     cwd: root,
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    // Failover tests kill processes: their partitions move after the session timeout (10 s here, 30 s by default).
+    env: { ...process.env, LOG_LEVEL: 'warn', KAFKA_SESSION_TIMEOUT_MS: '10000', ...env, PORT: String(port), HOST: '127.0.0.1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let log = '';

@@ -41,7 +41,7 @@ export function createEventBus(config: Config, logger: Logger, metrics: Metrics,
     logger.error({ err: record.error, topic: record.topic, partition: record.partition, offset: record.offset }, 'skipped an invalid record');
   };
   const bus = config.KAFKA_BROKERS
-    ? new KafkaEventBus({ brokers: config.KAFKA_BROKERS, clientId, partitions: config.KAFKA_PARTITIONS, logger, reportInvalid })
+    ? new KafkaEventBus({ brokers: config.KAFKA_BROKERS, clientId, partitions: config.KAFKA_PARTITIONS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, logger, reportInvalid })
     : new MemoryEventBus({ dataDir: resolve(config.DATA_DIR), logger, reportInvalid });
   return new InstrumentedEventBus(bus, metrics);
 }

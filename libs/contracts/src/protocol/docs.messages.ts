@@ -12,6 +12,8 @@ import { DocKindSchema, DocKindName, DocRejectionCode, Heads } from '../events/d
  *   room at once (`doc.change` event) and merged by the docs service in batches, which announces
  *   `doc.merged` with the command ids now durable and the heads after the batch.
  * - A client lacking a merged event's heads asks `doc.sync` (a relay was missed).
+ * - A command not announced durable is sent again (10 s, then 20, 40, 80 s); once acknowledged,
+ *   with `relayed: true`, which the gateway publishes without relaying it to the room again.
  * - History (`doc.versions`, `doc.view`, `doc.diff`, `doc.restore`) are `docs` requests answered in
  *   their acknowledgement; the same reads are served over HTTP at `/api/v1/docs/:docId/...`.
  */
@@ -34,6 +36,12 @@ export const DocChangeCommand = z
     docId: Id,
     kind: DocKindSchema,
     changes: ChangeBytes,
+    /**
+     * Set on a resend of a command a gateway already acknowledged: it relayed the changes to the
+     * room then, so this one is published again for durability only, not relayed (a resend relayed
+     * to every member again is what let a starved gateway's backlog feed itself).
+     */
+    relayed: z.literal(true).optional(),
   })
   .strict();
 export type DocChangeCommand = z.infer<typeof DocChangeCommand>;

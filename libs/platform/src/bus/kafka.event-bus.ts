@@ -12,6 +12,8 @@ export interface KafkaEventBusOptions {
   logger: Logger;
   /** How long `subscribe` waits for the consumer to join its group. */
   joinTimeoutMs?: number;
+  /** Consumer session timeout (KAFKA_SESSION_TIMEOUT_MS; 30 s when unset). */
+  sessionTimeoutMs?: number;
   /** Reports records that fail validation, for subscriptions without their own `onInvalid`. */
   reportInvalid?: (record: InvalidRecord) => void;
 }
@@ -132,9 +134,9 @@ export class KafkaEventBus implements EventBus {
   async subscribe<T extends TopicName>(options: SubscribeOptions<T>): Promise<Subscription> {
     const consumer = this.kafka.consumer({
       groupId: options.groupId,
-      sessionTimeout: 10_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: 1_000,
-      rebalanceTimeout: 20_000,
+      rebalanceTimeout: Math.max(20_000, this.options.sessionTimeoutMs ?? 30_000),
       // A fetch with nothing to return waits on the broker for this long, and the broker answers the
       // requests of one connection in order: a commit (or heartbeat) sent meanwhile on the same
       // connection waits behind it. kafkajs's 5 s default held pipelined commits that long.
@@ -175,7 +177,7 @@ export class KafkaEventBus implements EventBus {
         let settling: void | Settling = undefined;
         if (records.length > 0) {
           // Heartbeats go out only when asked for: a batch handled for longer than the session
-          // timeout (30 s) would get the member evicted, its commit refused, and the same batch
+          // timeout would get the member evicted, its commit refused, and the same batch
           // redelivered, again and again. So keep beating while the handler runs.
           const beating = setInterval(() => void heartbeat().catch(() => undefined), 3_000);
           try {

@@ -18,6 +18,13 @@ export const ConfigSchema = z
     KAFKA_BROKERS: csv.optional(),
     KAFKA_CLIENT_ID: z.string().default('tandem'),
     KAFKA_PARTITIONS: z.coerce.number().int().min(1).max(1000).default(6),
+    /**
+     * How long a consumer may go without a heartbeat before Kafka hands its partitions to another
+     * member. Longer rides out event-loop stalls of a saturated process (a gateway starved of CPU
+     * was evicted again and again at 10 s and stopped delivering announcements); shorter moves the
+     * partitions of a crashed process sooner. Kafka's default is 45 s.
+     */
+    KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
     MONGO_URL: url(['mongodb', 'mongodb+srv']).optional(),
     REDIS_URL: url(['redis', 'rediss']).optional(),
     S3_ENDPOINT: url(['http', 'https']).optional(),

@@ -4,12 +4,12 @@ import { DocumentsApi, DocumentsTransport, MAX_IN_FLIGHT, MIN_SEND_INTERVAL_MS, 
 
 /** A gateway that acknowledges commands only when the test says so (as Kafka would, later). */
 function setup() {
-  const sent: Array<{ commandId: string; changes: number; ack: (a: CommandAck) => void }> = [];
+  const sent: Array<{ commandId: string; changes: number; relayed?: true; ack: (a: CommandAck) => void; fail: (e: Error) => void }> = [];
   const transport: DocumentsTransport = {
     connected: () => true,
     join: async (docId, kind): Promise<JoinAck> => ({ ok: true, role: 'editor', state: { kind: 'doc.sync', docId, docKind: kind, seq: 0, heads: [], changes: new Uint8Array(), created: true } }),
     leave: () => undefined,
-    command: (message) => new Promise<CommandAck>((resolve) => sent.push({ commandId: message.commandId, changes: splitChanges(message.changes).length, ack: resolve })),
+    command: (message) => new Promise<CommandAck>((resolve, reject) => sent.push({ commandId: message.commandId, changes: splitChanges(message.changes).length, relayed: message.relayed, ack: resolve, fail: reject })),
     docs: async () => ({ ok: false, error: { code: 'UNAVAILABLE', message: 'not in this test' } }),
     userId: async () => 'ann',
     onStatus: () => undefined,
@@ -77,6 +77,27 @@ describe(DocumentsApi.name, () => {
       for (let i = 1; i < gaps.length; i++) expect(gaps[i]).toBeGreaterThanOrEqual(Math.min(gaps[i - 1], RESEND_MAX_MS / 1000));
       expect(gaps.at(-1)).toBeGreaterThanOrEqual(RESEND_MAX_MS / 1000);
       expect(gaps.at(-1)).toBeLessThanOrEqual((RESEND_MAX_MS + RESEND_AFTER_MS) / 1000);
+    } finally {
+      sut.shutdown();
+      jest.useRealTimers();
+    }
+  });
+
+  it('marks the resend of an acknowledged command relayed (the gateway relayed it then), not one whose first send was lost', async () => {
+    jest.useFakeTimers();
+    const { sut, sent } = setup();
+    try {
+      const doc = await sut.open('d', 'richtext');
+      doc.change((d) => richtext.insertText(d, 0, 'a'));
+      await jest.advanceTimersByTimeAsync(MIN_SEND_INTERVAL_MS + 1);
+      doc.change((d) => richtext.insertText(d, 0, 'b'));
+      await jest.advanceTimersByTimeAsync(MIN_SEND_INTERVAL_MS + 1);
+      expect(sent).toHaveLength(2);
+      sent[0].ack({ ok: true, commandId: sent[0].commandId }); // the gateway took it (and relayed it)
+      sent[1].fail(new Error('ack timeout')); // never reached a gateway, as far as the client knows
+      await jest.advanceTimersByTimeAsync(RESEND_AFTER_MS + RESEND_AFTER_MS / 2);
+      const resent = sent.slice(2).map((s) => [s.commandId, s.relayed ?? false]);
+      expect(resent).toEqual(expect.arrayContaining([[sent[0].commandId, true], [sent[1].commandId, false]]));
     } finally {
       sut.shutdown();
       jest.useRealTimers();

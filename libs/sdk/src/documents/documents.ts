@@ -9,7 +9,7 @@ export interface DocumentsTransport {
   connected(): boolean;
   join(docId: string, kind: DocKindName, heads: string[]): Promise<JoinAck>;
   leave(docId: string): void;
-  command(message: { type: 'doc.change'; commandId: string; docId: string; kind: DocKindName; changes: Uint8Array }): Promise<CommandAck>;
+  command(message: { type: 'doc.change'; commandId: string; docId: string; kind: DocKindName; changes: Uint8Array; relayed?: true }): Promise<CommandAck>;
   docs<T>(message: Record<string, unknown>): Promise<Ack<T>>;
   userId(): Promise<string>;
   onStatus(listener: (s: 'connecting' | 'online' | 'offline') => void): void;
@@ -41,6 +41,8 @@ interface Open {
   sentAt: Map<string, number>;
   /** Resends of each entry so far (the next waits RESEND_AFTER_MS × 2^n). */
   resends: Map<string, number>;
+  /** Entries a gateway acknowledged (and so relayed to the room): resent with `relayed: true`. */
+  acked: Set<string>;
   /** When the last command left, and the flush waiting for MIN_SEND_INTERVAL_MS after it. */
   lastSentAt: number;
   flushTimer?: ReturnType<typeof setTimeout>;
@@ -149,7 +151,7 @@ export class DocumentsApi {
     });
     handle.syncedHeads = stored?.syncedHeads ?? [];
     handle.restorePending(stored?.outbox ?? []);
-    o = { handle, held: false, inFlight: 0, joined: false, writes: Promise.resolve(), sentAt: new Map(), resends: new Map(), lastSentAt: 0 };
+    o = { handle, held: false, inFlight: 0, joined: false, writes: Promise.resolve(), sentAt: new Map(), resends: new Map(), acked: new Set(), lastSentAt: 0 };
     this.open_.set(docId, o);
     this.resendTimer ??= setInterval(() => this.resendStale(), RESEND_AFTER_MS / 2);
     if (this.transport.connected()) {
@@ -218,6 +220,7 @@ export class DocumentsApi {
           for (const id of durable) {
             o.sentAt.delete(id);
             o.resends.delete(id);
+            o.acked.delete(id);
           }
           o.writes = o.writes.then(() => this.storage.removeFromOutbox(o.handle.docId, durable)).catch(() => undefined);
         }
@@ -230,6 +233,7 @@ export class DocumentsApi {
           o.handle.rejected(event.commandId, event.code, event.message);
           o.sentAt.delete(event.commandId);
           o.resends.delete(event.commandId);
+          o.acked.delete(event.commandId);
           o.writes = o.writes.then(() => this.storage.removeFromOutbox(o.handle.docId, [event.commandId])).catch(() => undefined);
         }
         this.release(o);
@@ -313,9 +317,11 @@ export class DocumentsApi {
     o.lastSentAt = Date.now();
     o.sentAt.set(entry.commandId, Date.now());
     const { handle } = o;
-    this.transport.command({ type: 'doc.change', commandId: entry.commandId, docId: handle.docId, kind: handle.kind, changes: joinChanges(entry.changes) }).then(
+    const relayed = o.acked.has(entry.commandId) ? { relayed: true as const } : {};
+    this.transport.command({ type: 'doc.change', commandId: entry.commandId, docId: handle.docId, kind: handle.kind, changes: joinChanges(entry.changes), ...relayed }).then(
       (ack) => {
         o.inFlight = Math.max(0, o.inFlight - 1);
+        if (ack.ok && handle.pendingEntries.has(entry.commandId)) o.acked.add(entry.commandId);
         if (!ack.ok) {
           switch (ack.error.code) {
             case 'RATE_LIMITED':

@@ -31,7 +31,8 @@ export class GatewayDocsService {
     const refused = await this.access.authorize(session, { kind: 'doc', id: command.docId }, 'editor');
     if (refused) return { ok: false, error: refused };
     const room = roomOf(principal.tenant, { kind: 'doc', id: command.docId });
-    if (session.joined.has(room)) {
+    // A resend of an acknowledged command was relayed the first time: only its durability is at stake.
+    if (session.joined.has(room) && !command.relayed) {
       relay(room, { type: 'doc.change', docId: command.docId, commandId: command.commandId, userId: principal.userId, changes: command.changes });
       this.metrics.messagesOut.inc({ type: 'doc.change' });
     }

@@ -76,4 +76,26 @@ describe('CollabGateway', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(got.b).toEqual([]);
   });
+
+  it('relays a document change to the room at once, and a resend marked relayed only to the bus', async () => {
+    const tenant = uniqueId('tenant');
+    const published: string[] = [];
+    const sub = await ctx.bus.subscribe({
+      groupId: uniqueId('g'),
+      topics: [TOPICS.docsCommands],
+      handleBatch: async (b) => void published.push(...b.records.filter((r) => r.event.tenant === tenant).map((r) => (r.event.data as { commandId: string }).commandId)),
+    });
+    const [ann, bob] = [await ctx.connect(tenant), await ctx.connect(tenant)];
+    await Promise.all([connected(ann), connected(bob)]);
+    for (const s of [ann, bob]) await s.emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: 'plan' } });
+    const relayed: string[] = [];
+    bob.on('event', (e: { type: string; commandId?: string }) => e.type === 'doc.change' && relayed.push(e.commandId!));
+    const change = (commandId: string, extra: Record<string, unknown> = {}) => ann.emitWithAck('command', { type: 'doc.change', commandId, docId: 'plan', kind: 'richtext', changes: new Uint8Array([1, 2, 3]), ...extra });
+    expect(await change('cmd-first-0001')).toEqual({ ok: true, commandId: 'cmd-first-0001' });
+    expect(await change('cmd-first-0001', { relayed: true })).toEqual({ ok: true, commandId: 'cmd-first-0001' });
+    expect(await change('cmd-second-002')).toEqual({ ok: true, commandId: 'cmd-second-002' });
+    await eventually(() => expect(published).toEqual(['cmd-first-0001', 'cmd-first-0001', 'cmd-second-002']));
+    await eventually(() => expect(relayed).toEqual(['cmd-first-0001', 'cmd-second-002']));
+    await sub.close();
+  });
 });
