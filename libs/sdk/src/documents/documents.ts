@@ -50,8 +50,9 @@ interface Open {
 
 /**
  * Resend an entry the gateway took but the service has not announced durable after this long,
- * then after twice as long each time (at most RESEND_MAX_MS): a slow service is not a lost command,
- * and every resend is relayed to the whole room again.
+ * then after twice as long each time (at most RESEND_MAX_MS): a slow service is not a lost command.
+ * A resend of an entry a gateway acknowledged says `relayed: true` (the room had it then), so the
+ * gateway only publishes it; one never acknowledged is relayed like a first send.
  */
 export const RESEND_AFTER_MS = 10_000;
 export const RESEND_MAX_MS = 80_000;
