@@ -19,7 +19,7 @@
 import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg, totalmem } from 'node:os';
+import { cpus, loadavg, setPriority, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startProcess, stopAll } from '../e2e/support/processes';
 import type { FanoutMessage, FanoutOptions, FanoutSystem } from './support/fanout-clients';
@@ -39,6 +39,7 @@ const DURATION_SECONDS = positive('DURATION_SECONDS', 60);
 const SMALLER_CLIENTS = positive('SMALLER_CLIENTS', 200, true);
 const GENERATORS = positive('GENERATORS', 4);
 const DRAIN_SECONDS = positive('DRAIN_SECONDS', 20);
+const GENERATOR_NICE = positive('GENERATOR_NICE', 10, true);
 const ALL_SYSTEMS: FanoutSystem[] = ['relay', 'hocuspocus', 'tandem'];
 const SYSTEMS = (process.env.SYSTEMS ?? ALL_SYSTEMS.join(',')).split(',').map((s) => s.trim()) as FanoutSystem[];
 const unknown = SYSTEMS.filter((s) => !ALL_SYSTEMS.includes(s));
@@ -83,7 +84,11 @@ async function measure(system: SystemUnderTest, clients: number, jwtSecret: stri
   const generators = Math.min(GENERATORS, clients);
   const children = Array.from({ length: generators }, (_, generator) => {
     const options: FanoutOptions = { system: system.name, url: system.url, jwtSecret, tenant, docPrefix: `room-${clients}`, clients, roomSize: ROOM_SIZE, generators, generator, durationSeconds: DURATION_SECONDS };
-    return fork(join(__dirname, 'support', 'fanout-clients.ts'), [], { execArgv: ['-r', join(ROOT, 'scripts', 'register.js')], env: { ...process.env, FANOUT_OPTIONS: JSON.stringify(options) } });
+    const child = fork(join(__dirname, 'support', 'fanout-clients.ts'), [], { execArgv: ['-r', join(ROOT, 'scripts', 'register.js')], env: { ...process.env, FANOUT_OPTIONS: JSON.stringify(options) } });
+    // Real clients run on their own devices: here they share 2 cores with the servers, so they yield
+    // the CPU to them (GENERATOR_NICE, 10 by default; 0 to compete as equals), the same for every system.
+    if (GENERATOR_NICE !== 0 && child.pid) setPriority(child.pid, GENERATOR_NICE);
+    return child;
   });
   const latest = children.map(() => ({ sent: 0, received: 0, pending: 0 }));
   const done: Array<Extract<FanoutMessage, { type: 'done' }>> = [];
@@ -234,7 +239,7 @@ async function main(): Promise<void> {
       command: 'flock /tmp/tandem-heavy.lock node scripts/infra/up.mjs --only kafka,mongo,redis -- node -r ./scripts/register.js bench/docs-fanout.ts',
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.split(' ').slice(0, 2).join(' '), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, loadAverageAtEnd: loadavg().map((l) => round(l, 1)) },
-      config: { roomSize: ROOM_SIZE, durationSeconds: DURATION_SECONDS, editsPerClientPerSecond: 1, generators: GENERATORS, drainSecondsMax: DRAIN_SECONDS, tandem: target.description, relay: 'bare Socket.IO process relaying the Automerge change bytes to the rest of the room', hocuspocus: '@hocuspocus/server 4 with no extensions (in memory, nothing persisted); clients @hocuspocus/provider + Y.Text, awareness off' },
+      config: { roomSize: ROOM_SIZE, durationSeconds: DURATION_SECONDS, editsPerClientPerSecond: 1, generators: GENERATORS, generatorNice: GENERATOR_NICE, drainSecondsMax: DRAIN_SECONDS, tandem: target.description, relay: 'bare Socket.IO process relaying the Automerge change bytes to the rest of the room', hocuspocus: '@hocuspocus/server 4 with no extensions (in memory, nothing persisted); clients @hocuspocus/provider + Y.Text, awareness off' },
       runs,
     };
     mkdirSync(join(__dirname, 'results'), { recursive: true });

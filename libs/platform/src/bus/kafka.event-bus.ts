@@ -26,6 +26,41 @@ export interface KafkaEventBusOptions {
  */
 const MAX_UNSETTLED = 256;
 
+/** Records per produce request, in bytes (keys, values, headers): half the broker's default `message.max.bytes`. */
+export const MAX_REQUEST_BYTES = 512 * 1024;
+
+/** A record's size on the wire, roughly (the record's own framing counted as 64 bytes). */
+function messageBytes(m: Message): number {
+  let n = 64 + lengthOf(m.key) + lengthOf(m.value);
+  for (const [k, v] of Object.entries(m.headers ?? {})) n += k.length + (Array.isArray(v) ? v.reduce((a, x) => a + lengthOf(x), 0) : lengthOf(v));
+  return n;
+}
+
+function lengthOf(v: unknown): number {
+  if (v == null) return 0;
+  if (typeof v === 'string') return Buffer.byteLength(v);
+  return (v as Buffer).length ?? 0;
+}
+
+/** Consecutive runs of `items` of at most `max` bytes each (an item bigger than that alone). */
+function chunksOf<T extends { message: Message }>(items: T[], max: number): T[][] {
+  const chunks: T[][] = [];
+  let current: T[] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = messageBytes(item.message);
+    if (current.length > 0 && bytes + size > max) {
+      chunks.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(item);
+    bytes += size;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
 function headersToStrings(headers: IHeaders | undefined): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(headers ?? {})) {
@@ -105,22 +140,36 @@ export class KafkaEventBus implements EventBus {
   }
 
   /**
-   * Sends queued publishes, everything queued so far in one request (the idempotent producer allows
-   * one request in flight): a burst of publishes waits about one round trip, not one per publish.
-   * Order is kept, so per-key order holds.
+   * Sends queued publishes, as much as fits in one request (the idempotent producer allows one
+   * request in flight): a burst of publishes waits about one round trip, not one per publish. A
+   * request carries at most MAX_REQUEST_BYTES of records: Kafka refuses a whole request whose batch
+   * for a partition exceeds the broker's `message.max.bytes` (1 MiB by default), so a backlog sent
+   * in one request failed every publish in it, each retry joined the next backlog, and nothing got
+   * through again (seen at 200 fan-out clients). Order is kept, so per-key order holds.
    */
   private async drain(): Promise<void> {
     if (this.sending) return;
     this.sending = true;
     try {
       while (this.queue.length > 0) {
-        const batch = this.queue;
-        this.queue = [];
-        const byTopic = new Map<string, Message[]>();
-        for (const item of batch) byTopic.set(item.topic, [...(byTopic.get(item.topic) ?? []), ...item.messages]);
+        let take = 0;
+        let bytes = 0;
+        for (const item of this.queue) {
+          const size = item.messages.reduce((n, m) => n + messageBytes(m), 0);
+          if (take > 0 && bytes + size > MAX_REQUEST_BYTES) break;
+          take++;
+          bytes += size;
+        }
+        const batch = this.queue.splice(0, take);
+        const messages = batch.flatMap((item) => item.messages.map((message) => ({ topic: item.topic, message })));
         try {
           const producer = await this.connectProducer();
-          await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          // One publish larger than a request on its own goes in several, one after another.
+          for (const chunk of chunksOf(messages, MAX_REQUEST_BYTES)) {
+            const byTopic = new Map<string, Message[]>();
+            for (const { topic, message } of chunk) byTopic.set(topic, [...(byTopic.get(topic) ?? []), message]);
+            await producer.sendBatch({ acks: -1, topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })) });
+          }
           for (const item of batch) item.resolve();
         } catch (error) {
           for (const item of batch) item.reject(error);
