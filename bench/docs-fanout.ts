@@ -39,7 +39,7 @@ const DURATION_SECONDS = positive('DURATION_SECONDS', 60);
 const SMALLER_CLIENTS = positive('SMALLER_CLIENTS', 200, true);
 const GENERATORS = positive('GENERATORS', 4);
 const DRAIN_SECONDS = positive('DRAIN_SECONDS', 20);
-const GENERATOR_NICE = positive('GENERATOR_NICE', 10, true);
+const GENERATOR_NICE = positive('GENERATOR_NICE', 0, true);
 const ALL_SYSTEMS: FanoutSystem[] = ['relay', 'hocuspocus', 'tandem'];
 const SYSTEMS = (process.env.SYSTEMS ?? ALL_SYSTEMS.join(',')).split(',').map((s) => s.trim()) as FanoutSystem[];
 const unknown = SYSTEMS.filter((s) => !ALL_SYSTEMS.includes(s));
@@ -86,7 +86,7 @@ async function measure(system: SystemUnderTest, clients: number, jwtSecret: stri
     const options: FanoutOptions = { system: system.name, url: system.url, jwtSecret, tenant, docPrefix: `room-${clients}`, clients, roomSize: ROOM_SIZE, generators, generator, durationSeconds: DURATION_SECONDS };
     const child = fork(join(__dirname, 'support', 'fanout-clients.ts'), [], { execArgv: ['-r', join(ROOT, 'scripts', 'register.js')], env: { ...process.env, FANOUT_OPTIONS: JSON.stringify(options) } });
     // Real clients run on their own devices: here they share 2 cores with the servers, so they yield
-    // the CPU to them (GENERATOR_NICE, 10 by default; 0 to compete as equals), the same for every system.
+    // the CPU to them with GENERATOR_NICE=10 (0 by default: they compete as equals), the same for every system.
     if (GENERATOR_NICE !== 0 && child.pid) setPriority(child.pid, GENERATOR_NICE);
     return child;
   });
