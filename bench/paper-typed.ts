@@ -107,7 +107,10 @@ async function main(): Promise<void> {
       const firstOpenSeconds = (performance.now() - openStart) / 1000;
       if (reopened.doc.text !== expected) throw new Error('the document opened after the restart differs from the trace');
       opener.close();
-      const metrics = await (await fetch(`${docsUrl}/metrics`)).text();
+      // Once more after a failure: a keep-alive connection to the process before the restart (same port) may be what fetch picked.
+      const metrics = await fetch(`${docsUrl}/metrics`)
+        .catch(async (error: Error) => (log(`metrics read failed (${String(error.cause ?? error.message)}); once more`), await new Promise((r) => setTimeout(r, 1000)), fetch(`${docsUrl}/metrics`)))
+        .then((res) => res.text());
       const metric = (name: string) => metricValue(metrics, name);
       const serviceColdLoadSeconds = metric('tandem_docs_cold_load_seconds_sum');
       const coldLoads = metric('tandem_docs_cold_load_seconds_count');
@@ -189,7 +192,7 @@ function round(x: number): number {
 main().then(
   () => process.exit(0),
   (error: Error) => {
-    process.stderr.write(`[paper] failed: ${error.stack}\n`);
+    process.stderr.write(`[paper] failed: ${error.stack}${error.cause ? `\ncaused by: ${(error.cause as Error).stack ?? String(error.cause)}` : ""}\n`);
     process.exit(1);
   },
 );
