@@ -160,7 +160,6 @@ async function main(): Promise<void> {
   }
 }
 
-
 /** Median and 95th percentile, in whole milliseconds. */
 function percentiles(values: number[]): { p50: number; p95: number } {
   const sorted = [...values].sort((a, b) => a - b);

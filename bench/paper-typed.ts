@@ -192,7 +192,7 @@ function round(x: number): number {
 main().then(
   () => process.exit(0),
   (error: Error) => {
-    process.stderr.write(`[paper] failed: ${error.stack}${error.cause ? `\ncaused by: ${(error.cause as Error).stack ?? String(error.cause)}` : ""}\n`);
+    process.stderr.write(`[paper] failed: ${error.stack}${error.cause ? `\ncaused by: ${(error.cause as Error).stack ?? String(error.cause)}` : ''}\n`);
     process.exit(1);
   },
 );

@@ -166,7 +166,7 @@ function applyFloor(paperDoc: A.Doc<RichTextDoc>) {
   };
 }
 
-/** Median of 9 `applyChanges` of one change made by another actor (the document is freed; `paperDoc` too). */
+/** Median of 9 `applyChanges` of one change made by another actor; frees `start` (and what it became). */
 function floorOf<T>(start: A.Doc<T>, edit: (d: T) => void) {
   let doc = start;
   let other = A.clone(doc, 'ab'.repeat(16));
