@@ -113,7 +113,7 @@ class SlowJoinServer extends FakeDocsServer {
  * merge announcement (a relay overtaken by `doc.merged`, as on a busy machine), and counts gap syncs.
  */
 class LateRelayServer extends SlowJoinServer {
-  relayDelayMs = 150;
+  relayDelayMs = 0;
   private readonly members: DocumentsApi[] = [];
   override attach(api: DocumentsApi): DocumentsApi {
     this.members.push(api);
@@ -218,14 +218,19 @@ describe(DocumentsApi.name, () => {
     expect(server.joined.has('plan')).toBe(true);
     expect(richtext.plainText(doc.doc)).toBe('hi');
   });
-  it('does not sync for a merge announced before its relay arrived, once the relay brings the changes', async () => {
+  /** Ann edits 'brief', Bob has it open; relays reach Bob `relayDelayMs` after the merge announcement. */
+  async function lateRelay(relayDelayMs: number) {
     const server = new LateRelayServer();
+    server.relayDelayMs = relayDelayMs;
     const ann = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
     const bob = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
     apis.push(ann, bob);
     server.sender = ann;
-    const annDoc = await ann.open('brief', 'richtext');
-    const bobDoc = await bob.open('brief', 'richtext');
+    return { server, annDoc: await ann.open('brief', 'richtext'), bobDoc: await bob.open('brief', 'richtext') };
+  }
+
+  it('does not sync for a merge announced before its relay arrived, once the relay brings the changes', async () => {
+    const { server, annDoc, bobDoc } = await lateRelay(150);
     for (const word of ['Release ', 'brief']) {
       annDoc.change((d) => richtext.insertText(d, richtext.plainText(d).length, word));
       await annDoc.whenDurable(); // bob hears doc.merged ~145 ms before the relay
@@ -237,14 +242,7 @@ describe(DocumentsApi.name, () => {
   });
 
   it('still syncs when the announced changes never arrive by relay', async () => {
-    const server = new LateRelayServer();
-    server.relayDelayMs = 60_000; // lost, as far as this test goes
-    const ann = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
-    const bob = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
-    apis.push(ann, bob);
-    server.sender = ann;
-    const annDoc = await ann.open('brief', 'richtext');
-    const bobDoc = await bob.open('brief', 'richtext');
+    const { server, annDoc, bobDoc } = await lateRelay(60_000); // lost, as far as this test goes
     annDoc.change((d) => richtext.insertText(d, 0, 'Release brief'));
     await annDoc.whenDurable();
     await eventually(() => expect({ text: richtext.plainText(bobDoc.doc), syncs: server.syncs }).toEqual({ text: 'Release brief', syncs: ['brief'] }), 3_000);
