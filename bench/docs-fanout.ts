@@ -21,7 +21,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, setPriority, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { startProcess, stopAll } from '../e2e/support/processes';
+import { profileArgs, startProcess, stopAll } from '../e2e/support/processes';
 import type { FanoutMessage, FanoutOptions, FanoutSystem } from './support/fanout-clients';
 import { cpuSecondsOf, machineBusySeconds } from './support/proc';
 import { counterByLabel, difference, summarizeHistogram } from './support/stats';
@@ -84,7 +84,7 @@ async function measure(system: SystemUnderTest, clients: number, jwtSecret: stri
   const generators = Math.min(GENERATORS, clients);
   const children = Array.from({ length: generators }, (_, generator) => {
     const options: FanoutOptions = { system: system.name, url: system.url, jwtSecret, tenant, docPrefix: `room-${clients}`, clients, roomSize: ROOM_SIZE, generators, generator, durationSeconds: DURATION_SECONDS };
-    const child = fork(join(__dirname, 'support', 'fanout-clients.ts'), [], { execArgv: ['-r', join(ROOT, 'scripts', 'register.js')], env: { ...process.env, FANOUT_OPTIONS: JSON.stringify(options) } });
+    const child = fork(join(__dirname, 'support', 'fanout-clients.ts'), [], { execArgv: [...profileArgs(`generator-${system.name}`), '-r', join(ROOT, 'scripts', 'register.js')], env: { ...process.env, FANOUT_OPTIONS: JSON.stringify(options) } });
     // Real clients run on their own devices: here they share 2 cores with the servers, so they yield
     // the CPU to them with GENERATOR_NICE=10 (0 by default: they compete as equals), the same for every system.
     if (GENERATOR_NICE !== 0 && child.pid) setPriority(child.pid, GENERATOR_NICE);

@@ -1,5 +1,5 @@
 import * as A from '@automerge/automerge';
-import { RichTextDoc, initialHash, richtext } from '@tandem/documents';
+import { RichTextDoc, holdsHeads, initialHash, richtext } from '@tandem/documents';
 import { ConcurrentTrace, loadTrace } from '../libs/documents/src/testing/traces';
 import { eventually, uniqueId } from '@tandem/platform/testing';
 import type { DocHandle } from '@tandem/sdk';
@@ -56,10 +56,10 @@ function sameHeads(a: string[], b: string[]): boolean {
 
 /** Resolves once `handle` has every change in `hashes` (they arrived by relay or sync). */
 function arrived(handle: DocHandle<'richtext'>, hashes: string[]): Promise<void> {
-  if (A.hasHeads(handle.doc, hashes)) return Promise.resolve();
+  if (holdsHeads(handle.doc, hashes)) return Promise.resolve();
   return new Promise((resolve) => {
     const stop = handle.onChange((doc) => {
-      if (A.hasHeads(doc, hashes)) {
+      if (holdsHeads(doc, hashes)) {
         stop();
         resolve();
       }
@@ -108,7 +108,7 @@ describe('concurrent editing traces through gateway, Kafka and the docs service'
             const { parents } = trace.txns[burst.first];
             for (const p of parents) await typed(p);
             const heads = parents.length === 0 ? [initialHash('richtext')] : [...new Set(parents.flatMap((p) => headsOf[p]))];
-            if (!A.hasHeads(handle.doc, heads)) {
+            if (!holdsHeads(handle.doc, heads)) {
               stats.waited++;
               await arrived(handle, heads);
             }

@@ -9,7 +9,7 @@
  * across the processes of one machine.
  */
 import * as A from '@automerge/automerge';
-import { RichTextDoc, richtext, splitChanges } from '@tandem/documents';
+import { RichTextDoc, historyLookup, holdsHeads, richtext, splitChanges } from '@tandem/documents';
 import { TandemClient } from '@tandem/sdk';
 import type { DocHandle } from '@tandem/sdk';
 import { createHash, randomBytes } from 'node:crypto';
@@ -108,8 +108,9 @@ async function openTandem(docId: string, spec: ClientSpec): Promise<Typist> {
   handle.onChange((doc, { origin }) => {
     if (origin !== 'remote' || arrived.length === 0) return;
     const t = now();
+    const known = historyLookup(doc, arrived);
     arrived = arrived.filter((h) => {
-      if (!A.hasHeads(doc, [h])) return true;
+      if (!known(h)) return true;
       if (!seen.has(h)) seen.set(h, t);
       return false;
     });
@@ -226,7 +227,7 @@ function latencies(all: Array<[string, number, number]>, startAt: number): Typin
         sendSeconds.push(Math.floor((sentAt - startAt) / 1000));
         const got = receiver.received.get(hash);
         if (got !== undefined) receivedLatencies.push(Math.round((got - sentAt) * 100) / 100);
-      } else if (A.hasHeads(doc, [hash])) notRelayed++;
+      } else if (holdsHeads(doc, [hash])) notRelayed++;
       else missing++;
     }
   }

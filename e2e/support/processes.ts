@@ -36,13 +36,23 @@ export async function stopAll(): Promise<void> {
 }
 
 /**
+ * Node flags that write a CPU profile of the process into `$PROFILE_DIR/<name>/` when it
+ * exits (SIGTERM included: the services exit through their shutdown hooks); none when PROFILE_DIR is unset.
+ * Open the files in Chrome DevTools (Performance) or VS Code.
+ */
+export function profileArgs(name: string): string[] {
+  const dir = process.env.PROFILE_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, name)}`] : [];
+}
+
+/**
  * Starts a Tandem entry point (`services/<name>/src/main.ts` or `apps/standalone/src/main.ts`) as its
  * own Node process on a free port and waits until `/readyz` answers 200.
  */
 export async function startProcess(name: string, entry: string, env: Record<string, string>, timeoutMs = 60_000, fixedPort?: number): Promise<RunningProcess> {
   // A fixed port lets a restarted process be found where the others expect it (e.g. DOCS_URL).
   const port = fixedPort ?? (await freePort());
-  const child = spawn(process.execPath, ['-r', join(root, 'scripts/register.js'), join(root, entry)], {
+  const child = spawn(process.execPath, [...profileArgs(name), '-r', join(root, 'scripts/register.js'), join(root, entry)], {
     cwd: root,
     // Failover tests kill processes: their partitions move after the session timeout (10 s here, 30 s by default).
     env: { ...process.env, LOG_LEVEL: 'warn', KAFKA_SESSION_TIMEOUT_MS: '10000', ...env, PORT: String(port), HOST: '127.0.0.1' },

@@ -18,6 +18,7 @@ export * from './history/author';
 export * from './history/versions';
 export * from './history/diff';
 export * from './history/restore';
+export * from './history/history-lookup';
 export * from './render';
 export * as richtext from './richtext';
 export * as whiteboard from './whiteboard';

@@ -1,4 +1,5 @@
 import * as A from '@automerge/automerge';
+import { holdsHeads } from './history-lookup';
 import { DocumentError } from '../errors';
 import { INIT_ACTOR } from '../initial';
 import { parseChangeMessage } from './author';
@@ -94,7 +95,7 @@ export function assertHeads(doc: A.Doc<unknown>, heads: A.Heads): void {
   if (!Array.isArray(heads) || !heads.every((h) => typeof h === 'string' && /^[0-9a-f]{64}$/.test(h))) {
     throw new DocumentError('invalid-argument', 'heads must be an array of change hashes (64 hex characters), as listed by listVersions');
   }
-  if (!A.hasHeads(doc, heads)) throw new DocumentError('not-found', `version ${heads.join(',')} is not in this document's history (yet): sync the document first`);
+  if (!holdsHeads(doc, heads)) throw new DocumentError('not-found', `version ${heads.join(',')} is not in this document's history (yet): sync the document first`);
 }
 
 function finish(v: Version & { authorSet: Set<string> }): Version {

@@ -1,6 +1,6 @@
 import * as A from '@automerge/automerge';
 import type { DocKindName, DocSyncState, DocVersionView, ResourceRole } from '@tandem/contracts';
-import { DocOfKind, DocumentError, changeOptions, richtext, splitChanges } from '@tandem/documents';
+import { DocOfKind, DocumentError, changeOptions, holdsHeads, richtext, splitChanges } from '@tandem/documents';
 import type { DocOutboxEntry } from './doc-storage';
 
 /** `synced`: joined and up to date with the server; `connecting`: (re)joining; `offline`: no sync for 3 s (edits keep working and wait in the outbox). */
@@ -206,7 +206,7 @@ export class DocHandle<K extends DocKindName> {
       this._doc = A.loadIncremental(this._doc, state.changes);
       if (A.getHeads(this._doc).join() !== before) this.emit('remote');
     }
-    if (A.hasHeads(this._doc, state.heads)) this.syncedHeads = state.heads;
+    if (holdsHeads(this._doc, state.heads)) this.syncedHeads = state.heads;
     this.holdsAnnounced();
   }
 
@@ -246,7 +246,7 @@ export class DocHandle<K extends DocKindName> {
 
   private holdsAnnounced(): boolean {
     if (!this.announcedHeads) return true;
-    if (!A.hasHeads(this._doc, this.announcedHeads)) return false;
+    if (!holdsHeads(this._doc, this.announcedHeads)) return false;
     this.syncedHeads = this.announcedHeads;
     this.announcedHeads = null;
     return true;

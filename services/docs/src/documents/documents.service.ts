@@ -1,13 +1,12 @@
 import * as A from '@automerge/automerge';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { DocKindName, DocRejectionCode, DocSyncState, TOPICS, TopicEvent, aggregateKey } from '@tandem/contracts';
-import { INIT_ACTOR, initialChange, initialHash, splitChanges } from '@tandem/documents';
+import { INIT_ACTOR, historyLookup, initialChange, initialHash, splitChanges } from '@tandem/documents';
 import { CONFIG, Config, ConsumedRecordOf, EVENT_BUS, EventBus, LOGGER, Logger, PublishRecord, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
 import { CardAssignment, assigneesOf, assignmentsOfBatch } from './card-assignments';
 import { DocumentCache, LiveDoc, savedBytes } from './document-cache';
 import { DocumentLoader, concat } from './document-loader';
-import { historyLookup } from './history-lookup';
 import { forEachLimited } from '../for-each-limited';
 import { DocumentsMetrics } from './documents.metrics';
 import { ChangeLogError } from './store/change-log.port';
@@ -116,7 +115,7 @@ export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
   async sync(tenant: string, docId: string, kind: DocKindName, heads: string[], trigger: 'join' | 'gap'): Promise<DocSyncState> {
     this.metrics.syncs.inc({ trigger });
     return this.read(tenant, docId, kind, (live) => {
-      const known = heads.filter((h) => A.hasHeads(live.doc, [h]));
+      const known = heads.filter(historyLookup(live.doc, heads));
       // A client with nothing but the initial change gets the compact saved form instead of every change.
       const fresh = known.length === 0 || (known.length === 1 && known[0] === initialHash(live.kind));
       const changes = fresh ? savedBytes(live) : A.saveSince(live.doc, known);

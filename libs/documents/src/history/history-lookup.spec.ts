@@ -1,5 +1,5 @@
 import * as A from '@automerge/automerge';
-import { historyLookup } from './history-lookup';
+import { historyLookup, holdsHeads } from './history-lookup';
 
 describe(historyLookup.name, () => {
   const base = A.from<{ n: number }>({ n: 0 });
@@ -24,5 +24,14 @@ describe(historyLookup.name, () => {
     [copy] = A.applyChanges(copy, [first]);
     const applied = historyLookup(copy, [h1, h2]);
     expect([applied(h1), applied(h2)]).toEqual([true, true]);
+  });
+
+  it('holdsHeads: all of the heads in history, none queued', () => {
+    expect([holdsHeads(doc, [h1, h2]), holdsHeads(doc, []), holdsHeads(doc, [h2, unknown])]).toEqual([true, true, false]);
+    let copy = A.clone(base);
+    [copy] = A.applyChanges(copy, [second]);
+    expect(holdsHeads(copy, [h2])).toBe(false);
+    [copy] = A.applyChanges(copy, [first]);
+    expect(holdsHeads(copy, [h2])).toBe(true);
   });
 });
