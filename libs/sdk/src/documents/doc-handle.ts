@@ -21,6 +21,8 @@ export interface DocHandleDeps {
   newCommandId(): string;
   /** After every change of the document (kept even when the app's listeners are gone: the SDK saves it). */
   changed?(): void;
+  /** Milliseconds on a monotonic clock (`performance.now` unless a test sets it). */
+  now?(): number;
 }
 
 /** History of a document on the server: versions, views and diffs, and restores as a new change. */
@@ -34,6 +36,15 @@ export interface DocHistory {
 }
 
 type Listener<K extends DocKindName> = (doc: A.Doc<DocOfKind[K]>, info: DocChangeInfo) => void;
+
+/**
+ * Longest pause between two applies of remote changes. After an apply that took T ms, the next one
+ * waits until T ms have passed (at most this): on a long text every Automerge 3.5 apply costs about
+ * the same whatever it carries (~40 ms for one keystroke on a 100,000-character document, 57 ms for
+ * 50: bench/automerge-apply.ts), so in a busy room remote changes take at most half the event loop,
+ * and what arrives meanwhile goes in one call. On a small document T is a fraction of a millisecond.
+ */
+export const MAX_APPLY_PAUSE_MS = 250;
 
 /** Largest outbox entry (bytes of changes): a command must stay under the gateway's message limit. */
 const ENTRY_MAX_BYTES = 384 * 1024;
@@ -69,6 +80,8 @@ export class DocHandle<K extends DocKindName> {
   private unsealed = 0;
   private incoming: Uint8Array[] = [];
   private incomingScheduled = false;
+  /** When the last apply of remote changes ended, and how long it took (see {@link MAX_APPLY_PAUSE_MS}). */
+  private lastApply = { endedAt: 0, tookMs: 0 };
   private flushScheduled = false;
   private readonly listeners = new Set<Listener<K>>();
   private readonly statusListeners = new Set<(s: DocSyncStatus) => void>();
@@ -210,12 +223,21 @@ export class DocHandle<K extends DocKindName> {
     this.holdsAnnounced();
   }
 
-  /** @internal Relayed changes (concatenated): queued and applied together on the next tick. */
+  /**
+   * @internal Relayed changes (concatenated): queued and applied together on the next tick, or once
+   * the pause after the last apply is over (see {@link MAX_APPLY_PAUSE_MS}).
+   */
   receive(changes: Uint8Array): void {
     this.incoming.push(...splitChanges(changes));
     if (this.incomingScheduled) return;
     this.incomingScheduled = true;
-    setTimeout(() => this.applyIncoming(), 0);
+    const { endedAt, tookMs } = this.lastApply;
+    const wait = Math.max(0, endedAt + Math.min(tookMs, MAX_APPLY_PAUSE_MS) - this.now());
+    setTimeout(() => this.applyIncoming(), wait);
+  }
+
+  private now(): number {
+    return this.deps.now ? this.deps.now() : performance.now();
   }
 
   /**
@@ -343,8 +365,11 @@ export class DocHandle<K extends DocKindName> {
     const changes = this.incoming;
     this.incoming = [];
     this.seal();
-    // One call for everything that arrived since the last tick: the cost per call grows with history.
+    // One call for everything that arrived since the last apply: the cost per call follows the document's size.
+    const started = this.now();
     [this._doc] = A.applyChanges(this._doc, changes);
+    const endedAt = this.now();
+    this.lastApply = { endedAt, tookMs: endedAt - started };
     this.holdsAnnounced();
     this.emit('remote');
   }

@@ -1,0 +1,84 @@
+import * as A from '@automerge/automerge';
+import { createDoc, richtext } from '@tandem/documents';
+import { DocHandle, MAX_APPLY_PAUSE_MS } from './doc-handle';
+
+/**
+ * A handle on a test clock: `applyCostMs` is how far the clock moves while the next apply of remote
+ * changes runs (the handle reads the clock just before and just after it), as if Automerge took that long.
+ */
+function setup() {
+  let clock = 1_000;
+  let applyCostMs = 0;
+  const handle = new DocHandle('d', 'richtext', createDoc('richtext'), {
+    userId: 'ann',
+    requestFlush: () => undefined,
+    history: async () => Promise.reject(new Error('not in this test')),
+    close: () => undefined,
+    newCommandId: () => 'cmd',
+    now: () => {
+      const t = clock;
+      clock += applyCostMs;
+      applyCostMs = 0;
+      return t;
+    },
+  });
+  let peer = A.clone(handle.doc, 'be'.repeat(16));
+  const typed = (text: string) => {
+    peer = A.change(peer, (d) => richtext.insertText(d, 0, text));
+    return A.getLastLocalChange(peer)!;
+  };
+  return { handle, typed, nextApplyCosts: (ms: number) => void (applyCostMs = ms), advanceClock: (ms: number) => void (clock += ms) };
+}
+
+describe('DocHandle: remote changes', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('after an apply that took T ms, applies what arrives next once T ms have passed, all in one call', () => {
+    const { handle, typed, nextApplyCosts } = setup();
+    const applies: string[] = [];
+    handle.onChange((doc, { origin }) => origin === 'remote' && applies.push(doc.text));
+
+    handle.receive(typed('a'));
+    nextApplyCosts(40);
+    jest.advanceTimersByTime(0);
+    expect(applies).toEqual(['a']);
+
+    handle.receive(typed('b'));
+    jest.advanceTimersByTime(20);
+    handle.receive(typed('c'));
+    jest.advanceTimersByTime(19);
+    expect(applies).toEqual(['a']);
+    jest.advanceTimersByTime(1);
+    expect(applies).toEqual(['a', 'cba']);
+  });
+
+  it('does not wait when the last apply was cheap or long enough ago, and never longer than the cap', () => {
+    const { handle, typed, nextApplyCosts, advanceClock } = setup();
+    const applies: string[] = [];
+    handle.onChange((doc, { origin }) => origin === 'remote' && applies.push(doc.text));
+
+    handle.receive(typed('a'));
+    jest.advanceTimersByTime(0);
+    handle.receive(typed('b'));
+    jest.advanceTimersByTime(0);
+    expect(applies).toEqual(['a', 'ba']);
+
+    handle.receive(typed('c'));
+    nextApplyCosts(40);
+    jest.advanceTimersByTime(0);
+    advanceClock(40);
+    handle.receive(typed('d'));
+    jest.advanceTimersByTime(0);
+    expect(applies.at(-1)).toBe('dcba');
+
+    handle.receive(typed('e'));
+    nextApplyCosts(10_000);
+    jest.advanceTimersByTime(0);
+    handle.receive(typed('f'));
+    jest.advanceTimersByTime(MAX_APPLY_PAUSE_MS - 1);
+    expect(applies.at(-1)).toBe('edcba');
+    jest.advanceTimersByTime(1);
+    expect(applies.at(-1)).toBe('fedcba');
+  });
+});
