@@ -43,7 +43,10 @@ export async function startTarget(env: Record<string, string>, log: (msg: string
     requireLoopback('KAFKA_BROKERS', KAFKA_BROKERS);
     requireLoopback('MONGO_URL', MONGO_URL);
     if (REDIS_URL) requireLoopback('REDIS_URL', REDIS_URL);
-    const common = { KAFKA_BROKERS, MONGO_URL, REDIS_URL: REDIS_URL ?? '', JWT_SECRET: jwtSecret, INTERNAL_TOKEN: randomBytes(24).toString('hex'), LOG_LEVEL: 'error', S3_ENDPOINT: '', ...env };
+    // The production consumer session timeout (the e2e processes use 10 s to test failover quickly): a
+    // gateway starved of CPU by the load generators misses heartbeats for 10 s and is evicted again and again.
+    const sessionTimeout = process.env.KAFKA_SESSION_TIMEOUT_MS ?? '30000';
+    const common = { KAFKA_BROKERS, MONGO_URL, REDIS_URL: REDIS_URL ?? '', JWT_SECRET: jwtSecret, INTERNAL_TOKEN: randomBytes(24).toString('hex'), LOG_LEVEL: 'error', S3_ENDPOINT: '', KAFKA_SESSION_TIMEOUT_MS: sessionTimeout, ...env };
     log(`starting a docs service and a gateway on Kafka ${KAFKA_BROKERS}, ${MONGO_URL}${REDIS_URL ? `, ${REDIS_URL}` : ''}…`);
     let docs = await startProcess('docs', 'services/docs/src/main.ts', common);
     const gateway = await startProcess('gateway', 'services/gateway/src/main.ts', { ...common, DOCS_URL: docs.url });
