@@ -9,7 +9,8 @@
  * The clients are spread over GENERATORS child processes (websocket transport only). Reported per
  * system: delivery ratio (edits seen in a peer's document / sent × (room − 1)), edit-to-peer latency
  * p50/p95/p99/max (sender's timestamp in the edit → the edit in the peer's document, and → its bytes
- * on the peer's socket, before the CRDT applies them), server CPU seconds (/proc) per delivery, and
+ * on the peer's socket, before the CRDT applies them), server CPU seconds (/proc) per delivery (and,
+ * for Tandem, with the Kafka, FerretDB and Redis processes `up.mjs` started counted too), and
  * the ratios Tandem / Hocuspocus and Tandem / relay. Then the same
  * for SMALLER_CLIENTS (default 200; 0 skips it), since 1,000 clients may saturate a small machine.
  *
@@ -23,7 +24,7 @@ import { cpus, loadavg, setPriority, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { profileArgs, startProcess, stopAll } from '../e2e/support/processes';
 import type { FanoutMessage, FanoutOptions, FanoutSystem } from './support/fanout-clients';
-import { cpuSecondsOf, machineBusySeconds } from './support/proc';
+import { cpuSecondsOf, machineBusySeconds, siblingProcesses } from './support/proc';
 import { counterByLabel, difference, summarizeHistogram } from './support/stats';
 import { startTarget } from './support/target';
 
@@ -119,6 +120,9 @@ async function measure(system: SystemUnderTest, clients: number, jwtSecret: stri
     const expected = expectedDeliveries(clients);
     const syncsBefore = await syncRounds(system.metricsUrls?.() ?? []);
     const serverCpuBefore = system.pids().map(cpuSecondsOf);
+    // Kafka, FerretDB and Redis work for Tandem only, but run (mostly idle) through every phase.
+    const infrastructure = siblingProcesses();
+    const infrastructureCpuBefore = infrastructure.map((p) => cpuSecondsOf(p.pid));
     const busyBefore = machineBusySeconds();
     const startedAt = performance.timeOrigin + performance.now() + 1000;
     for (const child of children) child.send({ at: startedAt });
@@ -137,6 +141,8 @@ async function measure(system: SystemUnderTest, clients: number, jwtSecret: stri
     const drainSeconds = round((DRAIN_SECONDS * 1000 - (drainEnd - Date.now())) / 1000, 1);
     const cpuByProcess = Object.fromEntries(system.pids().map((pid, i) => [system.names()[i], round(cpuSecondsOf(pid) - serverCpuBefore[i])]));
     const serverCpuSeconds = system.pids().reduce<number>((n, pid, i) => n + cpuSecondsOf(pid) - serverCpuBefore[i], 0);
+    const infrastructureCpu = infrastructure.map((p, i) => cpuSecondsOf(p.pid) - infrastructureCpuBefore[i]);
+    const infrastructureCpuSeconds = infrastructureCpu.reduce((a, b) => a + b, 0);
     const machineBusy = machineBusySeconds() - busyBefore;
     for (const child of children) child.send({ finish: true });
     const syncs = system.metricsUrls ? difference(await syncRounds(system.metricsUrls()), syncsBefore) : undefined;
@@ -175,11 +181,15 @@ async function measure(system: SystemUnderTest, clients: number, jwtSecret: stri
       serverCpuSeconds: round(serverCpuSeconds),
       serverCpuSecondsByProcess: cpuByProcess,
       serverCpuMicrosecondsPerDelivery: round((serverCpuSeconds / Math.max(1, received)) * 1e6, 1),
+      infrastructureCpuSeconds: round(infrastructureCpuSeconds),
+      infrastructureCpuSecondsByProcess: Object.fromEntries(infrastructure.map((p, i) => [`${p.name} ${p.pid}`, round(infrastructureCpu[i])])),
+      // Tandem's whole server side: its processes plus the Kafka, FerretDB and Redis they use.
+      serverAndInfrastructureCpuMicrosecondsPerDelivery: round(((serverCpuSeconds + infrastructureCpuSeconds) / Math.max(1, received)) * 1e6, 1),
       loadGeneratorCpuSeconds: round(sum((d) => d.cpuSeconds)),
       machineBusySeconds: round(machineBusy),
       machineBusyShare: round(machineBusy / (cpus().length * (DURATION_SECONDS + 1 + drainSeconds)), 2),
     };
-    log(`${system.name}: in documents ${received}/${expected} (${round(100 * result.deliveryRatio, 3)} %), p50 ${latency.p50} / p99 ${latency.p99} / max ${latency.max} ms; on sockets ${onSocket.deliveriesReceived}, p50 ${onSocket.latencyMs.p50} / p99 ${onSocket.latencyMs.p99} ms; server ${result.serverCpuSeconds} CPU-s (${result.serverCpuMicrosecondsPerDelivery} µs per delivery), machine ${Math.round(100 * result.machineBusyShare)} % busy`);
+    log(`${system.name}: in documents ${received}/${expected} (${round(100 * result.deliveryRatio, 3)} %), p50 ${latency.p50} / p99 ${latency.p99} / max ${latency.max} ms; on sockets ${onSocket.deliveriesReceived}, p50 ${onSocket.latencyMs.p50} / p99 ${onSocket.latencyMs.p99} ms; server ${result.serverCpuSeconds} CPU-s (${result.serverCpuMicrosecondsPerDelivery} µs per delivery), infrastructure ${result.infrastructureCpuSeconds} CPU-s, machine ${Math.round(100 * result.machineBusyShare)} % busy`);
     return result;
   } finally {
     for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -229,6 +239,7 @@ async function main(): Promise<void> {
         onSocketP99VsRelay: ratio(tandem.onSocket.latencyMs.p99, floor.onSocket.latencyMs.p99),
         cpuPerDeliveryVsHocuspocus: ratio(tandem.serverCpuMicrosecondsPerDelivery, hp.serverCpuMicrosecondsPerDelivery),
         cpuPerDeliveryVsRelay: ratio(tandem.serverCpuMicrosecondsPerDelivery, floor.serverCpuMicrosecondsPerDelivery),
+        cpuWithInfrastructurePerDeliveryVsHocuspocus: ratio(tandem.serverAndInfrastructureCpuMicrosecondsPerDelivery, hp.serverCpuMicrosecondsPerDelivery),
       };
       const goal = { everyEditDelivered: tandem.deliveryRatio === 1, p99NoWorseThanHocuspocus: tandem.latencyMs.p99 <= hp.latencyMs.p99 };
       log(`${clients} clients: Tandem/Hocuspocus p99 ×${ratios.p99VsHocuspocus}, Tandem/relay p99 ×${ratios.p99VsRelay}; goal: every edit delivered ${goal.everyEditDelivered}, p99 ≤ Hocuspocus ${goal.p99NoWorseThanHocuspocus}`);

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 
 /** Linux's clock ticks per second for /proc (USER_HZ), 100 on every mainstream kernel. */
 const TICKS = 100;
@@ -36,4 +36,24 @@ export function machineBusySeconds(): number {
 export function metricValue(metricsText: string, name: string): number {
   const line = metricsText.split('\n').find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}{`));
   return Number(line?.split(' ').at(-1) ?? NaN);
+}
+
+/**
+ * The other children of this process's parent, by pid and command name: under `scripts/infra/up.mjs`
+ * these are the Kafka broker (`java`), FerretDB, Redis and MinIO it started (none when the environment
+ * pointed at servers already running elsewhere).
+ */
+export function siblingProcesses(): Array<{ pid: number; name: string }> {
+  const found: Array<{ pid: number; name: string }> = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.ppid) found.push({ pid: Number(entry), name: stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')')) });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return found;
 }
