@@ -197,7 +197,7 @@ async function measure(system: SystemUnderTest, clients: number, jwtSecret: stri
 }
 
 async function main(): Promise<void> {
-  const target = await startTarget({ LOG_LEVEL: 'error' }, log);
+  const target = await startTarget({ LOG_LEVEL: process.env.SERVICE_LOG_LEVEL ?? 'error' }, log);
   try {
     log('starting the Socket.IO relay and the Hocuspocus server…');
     const relay = await startProcess('doc-relay', 'bench/support/doc-relay-server.ts', {});
