@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { loadConfig } from '@tandem/platform';
 import { RunningProcess, startProcess, stopAll } from '../../e2e/support/processes';
 import { isLoopback } from './room';
 
@@ -43,9 +44,9 @@ export async function startTarget(env: Record<string, string>, log: (msg: string
     requireLoopback('KAFKA_BROKERS', KAFKA_BROKERS);
     requireLoopback('MONGO_URL', MONGO_URL);
     if (REDIS_URL) requireLoopback('REDIS_URL', REDIS_URL);
-    // The production consumer session timeout (the e2e processes use 10 s to test failover quickly): a
-    // gateway starved of CPU by the load generators misses heartbeats for 10 s and is evicted again and again.
-    const sessionTimeout = process.env.KAFKA_SESSION_TIMEOUT_MS ?? '30000';
+    // The production consumer session timeout, the config's default (the e2e processes use 10 s to test
+    // failover quickly): a gateway starved of CPU by the load generators misses heartbeats for 10 s and is evicted again and again.
+    const sessionTimeout = process.env.KAFKA_SESSION_TIMEOUT_MS ?? String(loadConfig({}).KAFKA_SESSION_TIMEOUT_MS);
     const common = { KAFKA_BROKERS, MONGO_URL, REDIS_URL: REDIS_URL ?? '', JWT_SECRET: jwtSecret, INTERNAL_TOKEN: randomBytes(24).toString('hex'), LOG_LEVEL: 'error', S3_ENDPOINT: '', KAFKA_SESSION_TIMEOUT_MS: sessionTimeout, ...env };
     log(`starting a docs service and a gateway on Kafka ${KAFKA_BROKERS}, ${MONGO_URL}${REDIS_URL ? `, ${REDIS_URL}` : ''}…`);
     let docs = await startProcess('docs', 'services/docs/src/main.ts', common);
