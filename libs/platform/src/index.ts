@@ -2,6 +2,7 @@ export * from './config/config';
 export * from './bus/event-bus.port';
 export * from './bus/kafka.event-bus';
 export * from './bus/memory.event-bus';
+export { ThreadedKafkaEventBus } from './bus/threaded.event-bus';
 export * from './object-store/object-store.port';
 export * from './object-store/local.object-store';
 export * from './object-store/minio.object-store';

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { EVENT_BUS, EventBus, InvalidRecord } from './bus/event-bus.port';
 import { KafkaEventBus } from './bus/kafka.event-bus';
 import { MemoryEventBus } from './bus/memory.event-bus';
+import { ThreadedKafkaEventBus } from './bus/threaded.event-bus';
 import { Config } from './config/config';
 import { HealthController } from './health/health.controller';
 import { Readiness } from './health/readiness';
@@ -35,14 +36,17 @@ export interface PlatformOptions {
  * here, once for every consumer of the process. Either is wrapped in {@link InstrumentedEventBus}
  * (bus metrics, consumer lag and trace spans across the Kafka hops).
  */
-export function createEventBus(config: Config, logger: Logger, metrics: Metrics, clientId: string): EventBus {
+export function createEventBus(config: Config, logger: Logger, metrics: Metrics, clientId: string, logName = clientId): EventBus {
   const reportInvalid = (record: InvalidRecord) => {
     metrics.invalidRecords.inc({ topic: record.topic });
     logger.error({ err: record.error, topic: record.topic, partition: record.partition, offset: record.offset }, 'skipped an invalid record');
   };
-  const bus = config.KAFKA_BROKERS
-    ? new KafkaEventBus({ brokers: config.KAFKA_BROKERS, clientId, partitions: config.KAFKA_PARTITIONS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, logger, reportInvalid })
-    : new MemoryEventBus({ dataDir: resolve(config.DATA_DIR), logger, reportInvalid });
+  const kafka = config.KAFKA_BROKERS && { brokers: config.KAFKA_BROKERS, clientId, partitions: config.KAFKA_PARTITIONS, sessionTimeoutMs: config.KAFKA_SESSION_TIMEOUT_MS, logger, reportInvalid };
+  const bus = !kafka
+    ? new MemoryEventBus({ dataDir: resolve(config.DATA_DIR), logger, reportInvalid })
+    : config.KAFKA_CLIENT_THREAD
+      ? new ThreadedKafkaEventBus({ ...kafka, log: { name: logName, level: config.LOG_LEVEL } })
+      : new KafkaEventBus(kafka);
   return new InstrumentedEventBus(bus, metrics);
 }
 
@@ -86,7 +90,7 @@ export class PlatformModule {
     const logger = createLogger({ name: service, level: config.LOG_LEVEL });
     const metrics = new Metrics(service);
     const readiness = new Readiness();
-    const bus = createEventBus(config, logger, metrics, `${config.KAFKA_CLIENT_ID}-${service}`);
+    const bus = createEventBus(config, logger, metrics, `${config.KAFKA_CLIENT_ID}-${service}`, service);
     readiness.add('event-bus', () => bus.checkReady());
     const providers: Provider[] = [
       { provide: SERVICE_NAME, useValue: service },

@@ -2,7 +2,7 @@ import { COMPACTED_TOPICS, TopicName } from '@tandem/contracts';
 import { Admin, Consumer, IHeaders, Kafka, logLevel, Message, Producer } from 'kafkajs';
 import type { Logger } from '../observability/logger';
 import type { ConsumedRecord, ConsumerLag, EventBus, InvalidRecord, PublishRecord, Settling, SubscribeOptions, Subscription } from './event-bus.port';
-import { decodeRecord, encodeRecords } from './records';
+import { decodeRecord, encodeRecords, WireRecord } from './records';
 
 export interface KafkaEventBusOptions {
   brokers: string[];
@@ -130,7 +130,11 @@ export class KafkaEventBus implements EventBus {
   }
 
   async publish<T extends TopicName>(topic: T, records: readonly PublishRecord<T>[]): Promise<void> {
-    const wire = encodeRecords(topic, records);
+    await this.publishEncoded(topic, encodeRecords(topic, records));
+  }
+
+  /** Publishes records already validated and encoded by `encodeRecords` (the threaded bus encodes on its caller's thread). */
+  async publishEncoded(topic: TopicName, wire: readonly WireRecord[]): Promise<void> {
     if (wire.length === 0) return;
     const messages = wire.map((r) => ({ key: r.key, value: r.value, headers: r.headers }));
     await new Promise<void>((resolve, reject) => {

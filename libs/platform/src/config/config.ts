@@ -25,6 +25,13 @@ export const ConfigSchema = z
      * partitions of a crashed process sooner. Kafka's default is 45 s.
      */
     KAFKA_SESSION_TIMEOUT_MS: z.coerce.number().int().min(6_000).max(300_000).default(30_000),
+    /**
+     * Runs the process's Kafka client (producer, consumers, heartbeats) on a worker thread of its own
+     * (`true`, the default) so a saturated event loop does not leave Kafka's answers unread: a gateway
+     * busy writing to a thousand sockets stopped publishing for 45 s and missed its heartbeats with the
+     * client on its main thread. `false` keeps it on the main thread.
+     */
+    KAFKA_CLIENT_THREAD: z.enum(['true', 'false'], { error: 'KAFKA_CLIENT_THREAD must be true or false' }).default('true').transform((v) => v === 'true'),
     MONGO_URL: url(['mongodb', 'mongodb+srv']).optional(),
     REDIS_URL: url(['redis', 'rediss']).optional(),
     S3_ENDPOINT: url(['http', 'https']).optional(),
