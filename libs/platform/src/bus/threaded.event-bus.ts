@@ -24,10 +24,19 @@ export interface ThreadError {
 
 export const toThreadError = (error: unknown): ThreadError =>
   error instanceof ContractError
-    ? { name: error.name, message: error.message, stack: error.stack, code: error.code, details: error.details }
+    ? { name: error.name, message: error.message, stack: error.stack, code: error.code, details: cloneable(error.details) }
     : error instanceof Error
       ? { name: error.name, message: error.message, stack: error.stack }
       : { name: 'Error', message: String(error) };
+
+/** `value` if it can cross a thread (structured clone), else undefined: posting an uncloneable value would throw and lose the answer. */
+function cloneable(value: unknown): unknown {
+  try {
+    return structuredClone(value);
+  } catch {
+    return undefined;
+  }
+}
 
 export function fromThreadError(e: ThreadError): Error {
   const error = e.name === 'ContractError' && e.code ? new ContractError(e.code, e.message, e.details) : new Error(e.message);
