@@ -61,7 +61,7 @@ export type ToKafkaThread =
 export type FromKafkaThread =
   | { op: 'result'; id: number; value?: unknown; error?: ThreadError }
   | { op: 'batch'; sub: number; batch: number; topic: TopicName; partition: number; records: ConsumedRecord<TopicName>[] }
-  | { op: 'invalid'; sub: number; invalid: number; record: InvalidRecord };
+  | { op: 'invalid'; sub: number; invalid: number; record: Omit<InvalidRecord, 'error'> & { error: ThreadError } };
 
 // The worker runs the TypeScript sources like every Tandem process does (scripts/register.js: SWC).
 const REGISTER = join(__dirname, '..', '..', '..', '..', 'scripts', 'register.js');
@@ -94,8 +94,8 @@ export class ThreadedKafkaEventBus implements EventBus {
   private closing?: Promise<void>;
 
   constructor(private readonly options: ThreadedKafkaEventBusOptions) {
-    const { logger, log, brokers, clientId, partitions, joinTimeoutMs, sessionTimeoutMs } = options;
-    const workerData: KafkaThreadData = { kafka: { brokers, clientId, partitions, joinTimeoutMs, sessionTimeoutMs }, log };
+    const { logger, log, reportInvalid, ...kafka } = options;
+    const workerData: KafkaThreadData = { kafka, log };
     this.worker = new Worker(`require(${JSON.stringify(REGISTER)}); require(${JSON.stringify(WORKER)});`, { eval: true, workerData, name: 'kafka' });
     this.worker.on('message', (m: FromKafkaThread) => this.receive(m));
     this.worker.on('error', (error) => {
@@ -216,7 +216,7 @@ export class ThreadedKafkaEventBus implements EventBus {
 
   private async invalid(m: Extract<FromKafkaThread, { op: 'invalid' }>): Promise<void> {
     // Buffers arrive as plain Uint8Arrays, the error as a ThreadError.
-    const record: InvalidRecord = { ...m.record, error: fromThreadError(m.record.error as unknown as ThreadError), value: m.record.value ? Buffer.from(m.record.value) : m.record.value };
+    const record: InvalidRecord = { ...m.record, error: fromThreadError(m.record.error), value: m.record.value ? Buffer.from(m.record.value) : m.record.value };
     try {
       const onInvalid = this.subscriptions.get(m.sub)?.onInvalid;
       if (onInvalid) await onInvalid(record);

@@ -41,7 +41,7 @@ async function serve(m: Extract<ToKafkaThread, { id: number }>): Promise<unknown
         new Promise<void>((resolve) => {
           const id = nextInvalid++;
           invalids.set(id, resolve);
-          post({ op: 'invalid', sub, invalid: id, record: { ...record, error: toThreadError(record.error) as Error } });
+          post({ op: 'invalid', sub, invalid: id, record: { ...record, error: toThreadError(record.error) } });
         }),
     });
     subscriptions.set(sub, subscription);
