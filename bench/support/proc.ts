@@ -57,3 +57,38 @@ export function siblingProcesses(): Array<{ pid: number; name: string }> {
   }
   return found;
 }
+
+/**
+ * A process's resident memory split by what holds it, from /proc/<pid>/smaps (MiB; NaN if it is gone):
+ * `wasm` is WebAssembly linear memory (V8 maps each one as its accessible pages followed at once by
+ * an inaccessible reservation of several GiB, which nothing else in a Node process has), `anonymous`
+ * the rest not backed by a file (V8's heap and compiled code, malloc), `files` what is mapped from
+ * files (the node binary, shared libraries).
+ */
+export function residentByKindOf(pid: number | undefined): { wasm: number; anonymous: number; files: number } {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/smaps`, 'utf8');
+  } catch {
+    return { wasm: NaN, anonymous: NaN, files: NaN };
+  }
+  interface Mapping { start: bigint; end: bigint; perms: string; file: boolean; rssKb: number }
+  const maps: Mapping[] = [];
+  for (const line of text.split('\n')) {
+    const header = /^([0-9a-f]+)-([0-9a-f]+) (\S+) \S+ \S+ (\d+)\s*(.*)$/.exec(line);
+    if (header) {
+      const [, start, end, perms, inode, path] = header;
+      maps.push({ start: BigInt(`0x${start}`), end: BigInt(`0x${end}`), perms, file: inode !== '0' && path.startsWith('/'), rssKb: 0 });
+    } else if (line.startsWith('Rss:') && maps.length > 0) {
+      maps[maps.length - 1].rssKb = Number(/(\d+)/.exec(line)?.[1]);
+    }
+  }
+  const kb = { wasm: 0, anonymous: 0, files: 0 };
+  maps.forEach((m, i) => {
+    const next = maps[i + 1];
+    const isWasm = !m.file && m.perms.startsWith('rw') && next !== undefined && next.start === m.end && next.perms.startsWith('---') && next.end - next.start >= 4n * 2n ** 30n;
+    kb[m.file ? 'files' : isWasm ? 'wasm' : 'anonymous'] += m.rssKb;
+  });
+  const mib = (x: number) => Math.round((x / 1024) * 10) / 10;
+  return { wasm: mib(kb.wasm), anonymous: mib(kb.anonymous), files: mib(kb.files) };
+}
