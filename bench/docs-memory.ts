@@ -10,10 +10,13 @@
  * Before the 1,000, WARMUP_DOCS documents are touched the same way and left to go idle: the first
  * documents a process ever loads compile Automerge's WebAssembly and the service's hot paths, once
  * per process (`warmUpCostMiB`), which is not memory the documents hold. Growth is reported from that
- * warmed, empty service (what the cap is compared with) and from the cold one.
+ * warmed, empty service (what the cap is compared with) and from the cold one. Both the warmed
+ * baseline and the final figure are taken SETTLE_SECONDS after every document has left memory: V8
+ * hands the heap pages it grew into back only once its memory reducer sees the process idle, which
+ * takes tens of seconds (the samples show when).
  *
  *   node scripts/infra/up.mjs --only kafka,mongo -- node -r ./scripts/register.js bench/docs-memory.ts
- *   (DOCS=1000 WARMUP_DOCS=50 CLIENTS=25 IN_FLIGHT=2 TEXT_BYTES=1000 CAP_MB=64 IDLE_SECONDS=15 TOUCH_MAX_SECONDS=600 to change)
+ *   (DOCS=1000 WARMUP_DOCS=50 SETTLE_SECONDS=90 CLIENTS=25 IN_FLIGHT=2 TEXT_BYTES=1000 CAP_MB=64 IDLE_SECONDS=15 TOUCH_MAX_SECONDS=600 to change)
  */
 import { richtext } from '@tandem/documents';
 import { signToken } from '@tandem/platform';
@@ -28,6 +31,8 @@ import { startTarget } from './support/target';
 
 const DOCS = Number(process.env.DOCS ?? 1000);
 const WARMUP_DOCS = Number(process.env.WARMUP_DOCS ?? 50);
+/** How long after the idle eviction the memory figures are taken. */
+const SETTLE_SECONDS = Number(process.env.SETTLE_SECONDS ?? 90);
 const CLIENTS = Number(process.env.CLIENTS ?? 25);
 /** Documents each client touches at the same time (open → edit → durable → close). */
 const IN_FLIGHT = Number(process.env.IN_FLIGHT ?? 2);
@@ -124,8 +129,8 @@ async function main(): Promise<void> {
       );
       return done;
     };
-    /** Waits until the sweep (every second) has evicted everything older than the idle time. */
-    const idle = () => sleep((IDLE_SECONDS + 10) * 1000);
+    /** Waits until the sweep (every second) has evicted everything older than the idle time, then SETTLE_SECONDS more. */
+    const idle = () => sleep((IDLE_SECONDS + 10 + SETTLE_SECONDS) * 1000);
 
     let warmed: Sample | undefined;
     if (WARMUP_DOCS > 0) {
@@ -162,7 +167,7 @@ async function main(): Promise<void> {
       command: 'node scripts/infra/up.mjs --only kafka,mongo -- node -r ./scripts/register.js bench/docs-memory.ts',
       date: new Date().toISOString(),
       machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model.split(' ').slice(0, 2).join(' '), memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
-      config: { docs: DOCS, warmupDocs: WARMUP_DOCS, clients: CLIENTS, inFlightPerClient: IN_FLIGHT, textBytes: TEXT_BYTES, capMiB: CAP_MB, idleSeconds: IDLE_SECONDS, target: target.description },
+      config: { docs: DOCS, warmupDocs: WARMUP_DOCS, settleSeconds: SETTLE_SECONDS, clients: CLIENTS, inFlightPerClient: IN_FLIGHT, textBytes: TEXT_BYTES, capMiB: CAP_MB, idleSeconds: IDLE_SECONDS, target: target.description },
       touched,
       touchSeconds: Math.round(touchSeconds * 10) / 10,
       touchedPerSecond: Math.round((touched / touchSeconds) * 10) / 10,
@@ -181,6 +186,8 @@ async function main(): Promise<void> {
       warmed: warmed && memoryOf(warmed),
       afterIdle: { inMemory: last.inMemory, estimatedMiB: last.estimatedMiB, ...memoryOf(last), evictions: last.evictions },
       allEvictedAfterSeconds: firstEmpty ? Math.round((firstEmpty.t - (idleStart - t0) / 1000) * 10) / 10 : null,
+      // The same figures the moment the last document left memory, before V8 gave pages back.
+      whenAllEvicted: firstEmpty && memoryOf(firstEmpty),
       estimateStayedUnderCap: samples.every((s) => !(s.estimatedMiB > CAP_MB)),
       // The cap bounds the documents, not the process: its resident memory is compared as growth over
       // the warmed, empty service's (the documents' share), and shown over the cold process's too.
