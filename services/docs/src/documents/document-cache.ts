@@ -33,6 +33,8 @@ export interface LiveDoc {
   compaction: Promise<void>;
   /** `A.save` of `doc` as it was (each merge makes a new `doc` object, which stales it). */
   saved?: { of: A.Doc<unknown>; bytes: Uint8Array };
+  /** {@link estimateBytes} of `doc` as it was. */
+  estimate?: { of: A.Doc<unknown>; bytes: number };
 }
 
 /**
@@ -44,14 +46,26 @@ export function savedBytes(live: LiveDoc): Uint8Array {
   return live.saved.bytes;
 }
 
+/** Fixed memory of a held document: the materialised JS document, its maps, the Automerge handle. */
+const BYTES_PER_DOCUMENT = 64 * 1024;
+/** Automerge 3.5's WebAssembly memory per change and per operation of a loaded document. */
+const BYTES_PER_CHANGE = 160;
+const BYTES_PER_OP = 16;
+
 /**
- * Rough memory of a loaded document: Automerge's in-memory form is several times its saved size, and
- * each held document costs a fixed amount besides (its WebAssembly allocations, the materialised JS
- * document, the saved bytes kept for joins). `bench/docs-memory.ts` measured Automerge's WebAssembly
- * memory growing by ~75 KiB per document held at the peak, for 1,000-character documents.
+ * Memory a loaded document holds, estimated from Automerge's own counts (`A.stats`, ~0.1 ms, once
+ * per document state). Automerge 3.5 holds ~150 bytes per change and ~12 per operation, measured
+ * on loaded copies (the `automerge-paper` history, 259,779 changes saved in 129 KB, holds 37.8 MiB:
+ * ~300× its saved size, while a 1,000-character text made by one change holds ~11 KiB), so the
+ * saved size says little; `bench/docs-memory.ts` measured ~75 KiB of WebAssembly memory per
+ * 1,000-character document held in the service. The `A.save` kept for joins counts too.
  */
 export function estimateBytes(live: LiveDoc): number {
-  return 80 * 1024 + 10 * (live.snapshotSize + live.logBytes);
+  if (live.estimate?.of !== live.doc) {
+    const { numChanges, numOps } = A.stats(live.doc);
+    live.estimate = { of: live.doc, bytes: BYTES_PER_DOCUMENT + BYTES_PER_CHANGE * numChanges + BYTES_PER_OP * numOps };
+  }
+  return live.estimate.bytes + (live.saved?.of === live.doc ? live.saved.bytes.byteLength : 0);
 }
 
 export type EvictionReason = 'idle' | 'memory';
