@@ -19,6 +19,7 @@ import { TandemClient } from '@tandem/sdk';
 import { io, Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import { ApplyPacer } from '../../libs/sdk/src/documents/apply-pacing';
 import { bucketOf } from './stats';
 
 export type FanoutSystem = 'tandem' | 'relay' | 'hocuspocus';
@@ -148,18 +149,19 @@ async function relayMember(index: number): Promise<Member> {
   let doc = createDoc('richtext', randomActor());
   let heads = A.getHeads(doc);
   let incoming: Uint8Array[] = [];
-  // As the SDK does: everything that arrived in a tick is applied with one call.
+  // As the SDK does: what arrived is applied with one call, when its pacer says (ApplyPacer).
+  const pacer = new ApplyPacer();
   const apply = () => {
     const changes = incoming;
     incoming = [];
-    [doc] = A.applyChanges(doc, changes);
+    pacer.run(() => void ([doc] = A.applyChanges(doc, changes)));
     const next = A.getHeads(doc);
     applied.record(index, insertedText(A.diff(doc, heads, next)), now());
     heads = next;
   };
   socket.on('change', (bytes: Buffer) => {
     arrived.record(index, wireText(bytes), now());
-    if (incoming.length === 0) setTimeout(apply, 0);
+    if (incoming.length === 0) setTimeout(apply, pacer.delay());
     incoming.push(...splitChanges(new Uint8Array(bytes)));
   });
   return {

@@ -3,7 +3,7 @@
  * event loop is not the bottleneck. Driven over IPC by {@link TypingCommand}s, answered with
  * {@link TypingReply}s. Two modes on the same clients: `tandem` (a `TandemClient` each, through the
  * gateways) and `reference` (a raw Socket.IO socket to the plain relay carrying the same Automerge
- * changes, applied the same way: everything that arrived in a tick in one `applyChanges` call).
+ * changes, applied the same way: what arrived in one `applyChanges` call, paced by the SDK's `ApplyPacer`).
  *
  * Times are wall-clock milliseconds from `performance.timeOrigin + performance.now()`, comparable
  * across the processes of one machine.
@@ -15,6 +15,7 @@ import type { DocHandle } from '@tandem/sdk';
 import { createHash, randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
+import { ApplyPacer } from '../../libs/sdk/src/documents/apply-pacing';
 import { retryUnavailable } from './retry';
 
 export interface ClientSpec {
@@ -146,6 +147,8 @@ async function openReference(relayUrl: string, room: string, from: Typist): Prom
   const seen = new Map<string, number>();
   const received = new Map<string, number>();
   let incoming: Uint8Array[] = [];
+  // As the SDK does: what arrived is applied with one call, when its pacer says (ApplyPacer).
+  const pacer = new ApplyPacer();
   socket.on('change', (bytes: Uint8Array) => {
     incoming.push(new Uint8Array(bytes));
     received.set(hashOf(incoming.at(-1)!), now());
@@ -153,10 +156,10 @@ async function openReference(relayUrl: string, room: string, from: Typist): Prom
     setTimeout(() => {
       const batch = incoming;
       incoming = [];
-      [doc] = A.applyChanges(doc, batch);
+      pacer.run(() => void ([doc] = A.applyChanges(doc, batch)));
       const t = now();
       for (const c of batch) seen.set(hashOf(c), t);
-    }, 0);
+    }, pacer.delay());
   });
   return {
     index: from.index,

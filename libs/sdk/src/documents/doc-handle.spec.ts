@@ -1,6 +1,7 @@
 import * as A from '@automerge/automerge';
 import { createDoc, richtext } from '@tandem/documents';
-import { DocHandle, MAX_APPLY_PAUSE_MS } from './doc-handle';
+import { MAX_APPLY_PAUSE_MS, MIN_APPLY_INTERVAL_MS } from './apply-pacing';
+import { DocHandle } from './doc-handle';
 
 /**
  * A handle on a test clock: `applyCostMs` is how far the clock moves while the next apply of remote
@@ -53,25 +54,31 @@ describe('DocHandle: remote changes', () => {
     expect(applies).toEqual(['a', 'cba']);
   });
 
-  it('does not wait when the last apply was cheap or long enough ago, and never longer than the cap', () => {
+  it('applies at once after a quiet spell, at most every MIN_APPLY_INTERVAL_MS while changes keep coming, never later than the cap', () => {
     const { handle, typed, nextApplyCosts, advanceClock } = setup();
     const applies: string[] = [];
     handle.onChange((doc, { origin }) => origin === 'remote' && applies.push(doc.text));
 
     handle.receive(typed('a'));
     jest.advanceTimersByTime(0);
+    expect(applies).toEqual(['a']);
+    // A cheap apply just now: what comes next waits for the interval, then goes in one call.
     handle.receive(typed('b'));
     jest.advanceTimersByTime(0);
-    expect(applies).toEqual(['a', 'ba']);
-
     handle.receive(typed('c'));
-    nextApplyCosts(40);
-    jest.advanceTimersByTime(0);
-    advanceClock(40);
+    jest.advanceTimersByTime(MIN_APPLY_INTERVAL_MS - 1);
+    expect(applies).toEqual(['a']);
+    jest.advanceTimersByTime(1);
+    expect(applies).toEqual(['a', 'cba']);
+
+    // The last apply started an interval ago: applied at once.
+    advanceClock(MIN_APPLY_INTERVAL_MS);
     handle.receive(typed('d'));
     jest.advanceTimersByTime(0);
     expect(applies.at(-1)).toBe('dcba');
 
+    // An apply that took far longer than the cap: the next waits the cap, no more.
+    advanceClock(MIN_APPLY_INTERVAL_MS);
     handle.receive(typed('e'));
     nextApplyCosts(10_000);
     jest.advanceTimersByTime(0);

@@ -1,6 +1,7 @@
 import * as A from '@automerge/automerge';
 import type { DocKindName, DocSyncState, DocVersionView, ResourceRole } from '@tandem/contracts';
 import { DocOfKind, DocumentError, changeOptions, holdsHeads, richtext, splitChanges } from '@tandem/documents';
+import { ApplyPacer } from './apply-pacing';
 import type { DocOutboxEntry } from './doc-storage';
 
 /** `synced`: joined and up to date with the server; `connecting`: (re)joining; `offline`: no sync for 3 s (edits keep working and wait in the outbox). */
@@ -37,15 +38,6 @@ export interface DocHistory {
 
 type Listener<K extends DocKindName> = (doc: A.Doc<DocOfKind[K]>, info: DocChangeInfo) => void;
 
-/**
- * Longest pause between two applies of remote changes. After an apply that took T ms, the next one
- * waits until T ms have passed (at most this): on a long text every Automerge 3.5 apply costs about
- * the same whatever it carries (~40 ms for one keystroke on a 100,000-character document, 57 ms for
- * 50: bench/automerge-apply.ts), so in a busy room remote changes take at most half the event loop,
- * and what arrives meanwhile goes in one call. On a small document T is a fraction of a millisecond.
- */
-export const MAX_APPLY_PAUSE_MS = 250;
-
 /** Largest outbox entry (bytes of changes): a command must stay under the gateway's message limit. */
 const ENTRY_MAX_BYTES = 384 * 1024;
 
@@ -80,8 +72,8 @@ export class DocHandle<K extends DocKindName> {
   private unsealed = 0;
   private incoming: Uint8Array[] = [];
   private incomingScheduled = false;
-  /** When the last apply of remote changes ended, and how long it took (see {@link MAX_APPLY_PAUSE_MS}). */
-  private lastApply = { endedAt: 0, tookMs: 0 };
+  /** When remote changes are applied (see {@link ApplyPacer}). */
+  private readonly pacer: ApplyPacer;
   private flushScheduled = false;
   private readonly listeners = new Set<Listener<K>>();
   private readonly statusListeners = new Set<(s: DocSyncStatus) => void>();
@@ -99,6 +91,7 @@ export class DocHandle<K extends DocKindName> {
     private readonly deps: DocHandleDeps,
   ) {
     this._doc = doc;
+    this.pacer = new ApplyPacer(() => (deps.now ? deps.now() : performance.now()));
   }
 
   /** The current document (immutable; read it with the views of `@tandem/documents`). */
@@ -225,19 +218,13 @@ export class DocHandle<K extends DocKindName> {
 
   /**
    * @internal Relayed changes (concatenated): queued and applied together on the next tick, or once
-   * the pause after the last apply is over (see {@link MAX_APPLY_PAUSE_MS}).
+   * the pause after the last apply is over (see {@link ApplyPacer}).
    */
   receive(changes: Uint8Array): void {
     this.incoming.push(...splitChanges(changes));
     if (this.incomingScheduled) return;
     this.incomingScheduled = true;
-    const { endedAt, tookMs } = this.lastApply;
-    const wait = Math.max(0, endedAt + Math.min(tookMs, MAX_APPLY_PAUSE_MS) - this.now());
-    setTimeout(() => this.applyIncoming(), wait);
-  }
-
-  private now(): number {
-    return this.deps.now ? this.deps.now() : performance.now();
+    setTimeout(() => this.applyIncoming(), this.pacer.delay());
   }
 
   /**
@@ -366,10 +353,7 @@ export class DocHandle<K extends DocKindName> {
     this.incoming = [];
     this.seal();
     // One call for everything that arrived since the last apply: the cost per call follows the document's size.
-    const started = this.now();
-    [this._doc] = A.applyChanges(this._doc, changes);
-    const endedAt = this.now();
-    this.lastApply = { endedAt, tookMs: endedAt - started };
+    this.pacer.run(() => void ([this._doc] = A.applyChanges(this._doc, changes)));
     this.holdsAnnounced();
     this.emit('remote');
   }
