@@ -54,11 +54,11 @@ const BYTES_PER_OP = 16;
 
 /**
  * Memory a loaded document holds, estimated from Automerge's own counts (`A.stats`, ~0.1 ms, once
- * per document state). Automerge 3.5 holds ~150 bytes per change and ~12 per operation, measured
- * on loaded copies, `bench/automerge-memory.ts` (the `automerge-paper` history, 259,779 changes saved in 129 KB, holds 36.9 MiB:
- * ~300× its saved size, while a 1,000-character text made by one change holds ~11 KiB), so the
- * saved size says little; `bench/docs-memory.ts` measured ~75 KiB of WebAssembly memory per
- * 1,000-character document held in the service. The `A.save` kept for joins counts too.
+ * per document state). Automerge 3.5 holds ~150 bytes per change and ~12 per operation, whatever
+ * the saved size (`bench/automerge-memory.ts`: the `automerge-paper` history, 259,779 changes saved
+ * in 129 KB, holds 36.9 MiB, ~300× its saved size; 1,000 characters made by one change hold ~12 KiB);
+ * `bench/docs-memory.ts` measured ~75 KiB of WebAssembly memory per 1,000-character document held in
+ * the service. The `A.save` kept for joins counts too.
  */
 export function estimateBytes(live: LiveDoc): number {
   if (live.estimate?.of !== live.doc) {
