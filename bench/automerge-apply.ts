@@ -8,6 +8,9 @@
  * WebAssembly memory does not count for the other and the machine's drift shows. Per version: load of
  * the saved paper, memory it holds, a local keystroke (`change`), one remote keystroke
  * (`applyChanges` of one change by another actor), and a batch of 50 remote keystrokes in one call.
+ * Also, on a small text (3,000 one-character changes, as a fan-out room builds in a minute): the
+ * cost of one `applyChanges` call carrying 1, 5 or 25 remote keystrokes (what the SDK's
+ * `ApplyPacer` interval is for).
  * Both must end with the same text as the typist (checked).
  *
  *   node -r ./scripts/register.js bench/automerge-apply.ts          # ~2 min, then bench/results/automerge-apply.json
@@ -24,6 +27,7 @@ const log = (m: string) => process.stdout.write(`[automerge-apply] ${m}\n`);
 /** The calls measured, common to both versions' APIs. */
 interface Api {
   load(bytes: Uint8Array): Doc;
+  from(initial: { text: string }): Doc;
   clone(doc: Doc, actor: string): Doc;
   change(doc: Doc, edit: (d: { text: string }) => void): Doc;
   splice(d: { text: string }, path: string[], index: number, del: number, insert: string): void;
@@ -48,6 +52,8 @@ interface Measured {
   localKeystrokeMs: Stats;
   remoteKeystrokeMs: Stats;
   remoteBatchOf50Ms: Stats;
+  /** Small text: ms per call, by keystrokes per call. */
+  smallTextCallMs: Record<string, Stats>;
   textLength: number;
 }
 interface Stats {
@@ -101,6 +107,22 @@ function measure(which: string, file: string): Measured {
     [doc] = A.applyChanges(doc, batch);
   });
   if (doc.text !== typist.text) throw new Error(`Automerge ${version}: the receiving document does not hold the typist's text`);
+
+  let small = A.from({ text: '' });
+  for (let i = 0; i < 3000; i++) small = A.change(small, (d) => A.splice(d, ['text'], Math.floor(i / 2), 0, 'ab'[i % 2]));
+  const smallTextCallMs: Record<string, Stats> = {};
+  for (const perCall of [1, 5, 25]) {
+    let receiver = A.clone(small, '01'.repeat(16));
+    let sender = A.clone(small, '23'.repeat(16));
+    smallTextCallMs[perCall] = timed(21, () => {
+      const batch = Array.from({ length: perCall }, () => {
+        sender = A.change(sender, (d) => A.splice(d, ['text'], 1500, 0, 'y'));
+        return A.getLastLocalChange(sender)!;
+      });
+      [receiver] = A.applyChanges(receiver, batch);
+    });
+    if (receiver.text !== sender.text) throw new Error(`Automerge ${version}: the small text did not converge`);
+  }
   const mib = (x: number) => Math.round((x / 2 ** 20) * 10) / 10;
   return {
     version,
@@ -109,6 +131,7 @@ function measure(which: string, file: string): Measured {
     localKeystrokeMs,
     remoteKeystrokeMs,
     remoteBatchOf50Ms,
+    smallTextCallMs,
     textLength: doc.text.length,
   };
 }
@@ -134,7 +157,8 @@ function main(): void {
       const m = JSON.parse(out) as Measured;
       log(
         `  ${m.version}: load ${m.loadMs} ms, holds ${m.heldMiB.rss} MiB RSS; local keystroke p50 ${m.localKeystrokeMs.p50} ms; ` +
-          `remote keystroke p50 ${m.remoteKeystrokeMs.p50} ms (${m.remoteKeystrokeMs.min}–${m.remoteKeystrokeMs.max}); 50 remote in one call p50 ${m.remoteBatchOf50Ms.p50} ms`,
+          `remote keystroke p50 ${m.remoteKeystrokeMs.p50} ms (${m.remoteKeystrokeMs.min}–${m.remoteKeystrokeMs.max}); 50 remote in one call p50 ${m.remoteBatchOf50Ms.p50} ms; ` +
+          `small text, one call of 1 / 5 / 25 p50 ${[1, 5, 25].map((n) => m.smallTextCallMs[n].p50).join(' / ')} ms`,
       );
       pair.push(m);
     }

@@ -112,7 +112,9 @@ async function main(): Promise<void> {
               const docId = `${prefix}-${next++}`;
               const opening = performance.now();
               // An overloaded docs service answers a join UNAVAILABLE ("try again shortly"): so does the bench, up to 5 times.
-              const handle = await retryUnavailable(() => client.documents.open(docId, 'richtext'), () => timed && retries++);
+              const handle = await retryUnavailable(() => client.documents.open(docId, 'richtext'), () => {
+                if (timed) retries++;
+              });
               const opened = performance.now();
               handle.change((d) => richtext.insertText(d, 0, text));
               await handle.whenDurable();
