@@ -89,3 +89,34 @@ describe('DocHandle: remote changes', () => {
     expect(applies.at(-1)).toBe('fedcba');
   });
 });
+
+describe('DocHandle: checks of announced heads', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('waits for the queued relayed changes to be applied in their turn, never applying them out of it', () => {
+    const { handle, typed, nextApplyCosts } = setup();
+    const applies: string[] = [];
+    handle.onChange((doc, { origin }) => origin === 'remote' && applies.push(doc.text));
+    handle.receive(typed('a'));
+    nextApplyCosts(200);
+    jest.advanceTimersByTime(0);
+
+    const b = typed('b');
+    handle.receive(b);
+    // The server announces a merge holding `b`, which waits in the queue for the pacer's turn.
+    expect(handle.merged(A.getHeads(A.applyChanges(A.clone(handle.doc), [b])[0]), [])).toBe(true);
+    const checks: boolean[] = [];
+    handle.whenQueuedApplied(() => checks.push(handle.missingAnnounced()));
+    jest.advanceTimersByTime(199);
+    expect({ applies, checks }).toEqual({ applies: ['a'], checks: [] });
+    jest.advanceTimersByTime(1);
+    expect({ applies, checks }).toEqual({ applies: ['a', 'ba'], checks: [false] });
+
+    // Nothing queued: the check runs at once, and heads never relayed are missing.
+    handle.merged(['f'.repeat(64)], []);
+    handle.whenQueuedApplied(() => checks.push(handle.missingAnnounced()));
+    expect(checks).toEqual([false, true]);
+    expect(applies).toEqual(['a', 'ba']);
+  });
+});

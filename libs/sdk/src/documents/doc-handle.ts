@@ -244,11 +244,24 @@ export class DocHandle<K extends DocKindName> {
     return !this.holdsAnnounced();
   }
 
-  /** @internal After the grace for relays: applies what is queued, then true if the last announced heads are still missing (a sync is needed). */
-  stillMissing(): boolean {
-    this.applyIncoming();
+  /**
+   * @internal Calls `then` once the relayed changes queued now have been applied, in the pacer's
+   * turn (at once if none are queued). A check of the announced heads waits for it rather than
+   * applying the queue out of turn: in a busy room nearly every `doc.merged` names changes still
+   * queued, and on a long history each extra apply costs as much as the tick's own (a quarter of a
+   * fan-out client's time went to such applies: bench/docs-fanout.ts profile, BENCHMARKS.md).
+   */
+  whenQueuedApplied(then: () => void): void {
+    if (this.incoming.length === 0) then();
+    else this.afterApply.push(then);
+  }
+
+  /** @internal True if the heads of the last `doc.merged` are not in this device's document (a sync is needed). */
+  missingAnnounced(): boolean {
     return !this.holdsAnnounced();
   }
+
+  private afterApply: Array<() => void> = [];
 
   /** The heads of the last `doc.merged` (null once this device holds them). */
   private announcedHeads: string[] | null = null;
@@ -356,6 +369,9 @@ export class DocHandle<K extends DocKindName> {
     this.pacer.run(() => void ([this._doc] = A.applyChanges(this._doc, changes)));
     this.holdsAnnounced();
     this.emit('remote');
+    const waiting = this.afterApply;
+    this.afterApply = [];
+    for (const then of waiting) then();
   }
 
   private emit(origin: DocChangeInfo['origin']): void {

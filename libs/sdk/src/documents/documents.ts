@@ -38,6 +38,8 @@ interface Open {
   gapTimer?: ReturnType<typeof setTimeout>;
   /** A gap (a doc.merged naming heads this device lacks) was seen while not joined: sync once the join is done. */
   gapWhileJoining?: boolean;
+  /** A gap check waits for the relayed changes queued at its time to be applied (it reads the latest announced heads then). */
+  gapChecking?: boolean;
   sentAt: Map<string, number>;
   /** Resends of each entry so far (the next waits RESEND_AFTER_MS × 2^n). */
   resends: Map<string, number>;
@@ -250,8 +252,12 @@ export class DocumentsApi {
     if (change.kicked) this.open_.delete(docId);
   }
 
+  /** Set by {@link shutdown}: a gap check still waiting for its apply sends nothing. */
+  private shutDown = false;
+
   /** @internal */
   shutdown(): void {
+    this.shutDown = true;
     clearInterval(this.resendTimer);
     for (const o of this.open_.values()) {
       clearTimeout(o.gapTimer);
@@ -361,7 +367,7 @@ export class DocumentsApi {
   }
 
   private scheduleGapSync(o: Open): void {
-    if (o.gapTimer) return;
+    if (o.gapTimer || o.gapChecking) return;
     o.gapTimer = setTimeout(() => {
       o.gapTimer = undefined;
       // Not joined yet (or any more): the join answers what is stored, but may have read it before
@@ -372,12 +378,17 @@ export class DocumentsApi {
         return;
       }
       const { handle } = o;
-      // The changes announced have usually arrived by relay meanwhile: sync only if they have not.
-      if (!handle.stillMissing()) return;
-      void this.transport.docs<{ state: DocSyncState }>({ type: 'doc.sync', docId: handle.docId, kind: handle.kind, heads: handle.syncedHeads }).then(
-        (ack) => ack.ok && handle.applySync(ack.state),
-        () => undefined,
-      );
+      // The changes announced have usually arrived by relay meanwhile: sync only if they have not,
+      // once those queued are applied in their turn (checks in the meantime are this one).
+      o.gapChecking = true;
+      handle.whenQueuedApplied(() => {
+        o.gapChecking = false;
+        if (this.open_.get(handle.docId) !== o || this.shutDown || !handle.missingAnnounced()) return;
+        void this.transport.docs<{ state: DocSyncState }>({ type: 'doc.sync', docId: handle.docId, kind: handle.kind, heads: handle.syncedHeads }).then(
+          (ack) => ack.ok && handle.applySync(ack.state),
+          () => undefined,
+        );
+      });
     }, GAP_GRACE_MS);
   }
 
