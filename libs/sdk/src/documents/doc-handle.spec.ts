@@ -120,3 +120,21 @@ describe('DocHandle: checks of announced heads', () => {
     expect(applies).toEqual(['a', 'ba']);
   });
 });
+
+describe('DocHandle: relayed bytes that are not valid changes', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('drops them and keeps every valid change that came with them', () => {
+    const { handle, typed } = setup();
+    handle.receive(new Uint8Array([1, 2, 3, 4, 5])); // not an Automerge chunk at all
+    const other = A.change(A.clone(handle.doc, 'cd'.repeat(16)), (d) => richtext.insertText(d, 0, 'x'));
+    const corrupt = new Uint8Array(A.getLastLocalChange(other)!);
+    corrupt[corrupt.length - 1] ^= 0xff; // framed like a change, but its contents do not check out
+    const valid = typed('a');
+    handle.receive(corrupt);
+    handle.receive(valid);
+    expect(() => jest.advanceTimersByTime(0)).not.toThrow();
+    expect(handle.doc.text).toBe('a');
+  });
+});

@@ -221,7 +221,15 @@ export class DocHandle<K extends DocKindName> {
    * the pause after the last apply is over (see {@link ApplyPacer}).
    */
   receive(changes: Uint8Array): void {
-    this.incoming.push(...splitChanges(changes));
+    // The gateway relays a command before the docs service has checked it: bytes that are not
+    // Automerge changes are dropped here (the service refuses them, and their sender is told).
+    let split: Uint8Array[];
+    try {
+      split = splitChanges(changes);
+    } catch {
+      return;
+    }
+    this.incoming.push(...split);
     if (this.incomingScheduled) return;
     this.incomingScheduled = true;
     setTimeout(() => this.applyIncoming(), this.pacer.delay());
@@ -366,7 +374,7 @@ export class DocHandle<K extends DocKindName> {
     this.incoming = [];
     this.seal();
     // One call for everything that arrived since the last apply: the cost per call follows the document's size.
-    this.pacer.run(() => void ([this._doc] = A.applyChanges(this._doc, changes)));
+    this.pacer.run(() => (this._doc = applyRelayed(this._doc, changes)));
     this.holdsAnnounced();
     this.emit('remote');
     const waiting = this.afterApply;
@@ -377,5 +385,25 @@ export class DocHandle<K extends DocKindName> {
   private emit(origin: DocChangeInfo['origin']): void {
     this.deps.changed?.();
     for (const l of this.listeners) l(this._doc, { origin });
+  }
+}
+
+/**
+ * Applies relayed changes in one call; if Automerge refuses the batch (a change that is not valid:
+ * relays are not checked before they reach the room), each change is applied alone and those it
+ * refuses are dropped, so one bad change loses none of the others.
+ */
+function applyRelayed<T>(doc: A.Doc<T>, changes: Uint8Array[]): A.Doc<T> {
+  try {
+    return A.applyChanges(doc, changes)[0];
+  } catch {
+    for (const change of changes) {
+      try {
+        [doc] = A.applyChanges(doc, [change]);
+      } catch {
+        // Refused: the docs service refuses it too (`doc.rejected` to its sender).
+      }
+    }
+    return doc;
   }
 }
