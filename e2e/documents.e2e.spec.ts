@@ -2,6 +2,7 @@ import * as A from '@automerge/automerge';
 import { kanban, richtext, whiteboard } from '@tandem/documents';
 import { signToken } from '@tandem/platform';
 import { eventually, uniqueId } from '@tandem/platform/testing';
+import { io } from 'socket.io-client';
 import { DocsPlatform } from './support/docs-platform';
 
 /**
@@ -31,6 +32,37 @@ describe('collaborative documents on real Kafka, FerretDB, Redis and MinIO', () 
     const fresh = await platform.freshCopy(tenant, 'notes', 'richtext');
     expect(richtext.plainText(fresh.doc)).toBe('Hello world');
     expect(richtext.marksAt(fresh.doc, 2)).toMatchObject({ bold: true });
+  });
+
+  it('a change that is not valid Automerge, relayed to the room before the service refuses it, loses its peers nothing, and the room learns it was rejected', async () => {
+    const tenant = uniqueId('tenant');
+    const [ann, bob] = [await platform.client(tenant, 'ann', { gateway: 0 }), await platform.client(tenant, 'bob', { gateway: 1 })];
+    const a = await ann.documents.open('bad-relay', 'richtext');
+    const b = await bob.documents.open('bad-relay', 'richtext');
+    a.change((d) => richtext.insertText(d, 0, 'Kept'));
+    await a.whenDurable();
+    await eventually(() => expect(richtext.plainText(b.doc)).toBe('Kept'), 10_000, 20);
+
+    // Mallory, an editor with a client of her own: bytes framed as a change whose contents do not check out, then bytes that are no change at all.
+    const socket = io(platform.gateways[0].url, { transports: ['websocket'], auth: { token: await signToken(platform.jwtSecret, { sub: 'mallory', tenant }) }, reconnection: false, forceNew: true });
+    try {
+      const rejected: string[] = [];
+      socket.on('event', (e: { type: string; commandId?: string; code?: string }) => void (e.type === 'doc.rejected' && rejected.push(`${e.commandId} ${e.code}`)));
+      expect(await socket.timeout(10_000).emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: 'bad-relay' }, doc: { kind: 'richtext', heads: [] } })).toMatchObject({ ok: true });
+      const corrupt = Buffer.from(A.getLastLocalChange(A.change(A.clone(a.doc), (d) => richtext.insertText(d, 0, 'x')))!);
+      corrupt[corrupt.length - 1] ^= 0xff;
+      for (const [commandId, changes] of [['mallory-corrupt-1', corrupt], ['mallory-garbage-1', Buffer.from('not an Automerge change')]] as const) {
+        expect(await socket.timeout(10_000).emitWithAck('command', { type: 'doc.change', commandId, docId: 'bad-relay', kind: 'richtext', changes })).toMatchObject({ ok: true });
+      }
+      // Both peers received both relays; their edits keep flowing both ways.
+      b.change((d) => richtext.insertText(d, 4, ' going'));
+      await b.whenDurable();
+      await eventually(() => expect(richtext.plainText(a.doc)).toBe('Kept going'), 10_000, 20);
+      await eventually(() => expect(rejected.sort()).toEqual(['mallory-corrupt-1 INVALID_CHANGE', 'mallory-garbage-1 INVALID_CHANGE']), 10_000, 50);
+    } finally {
+      socket.close();
+    }
+    expect(richtext.plainText((await platform.freshCopy(tenant, 'bad-relay', 'richtext')).doc)).toBe('Kept going');
   });
 });
 
