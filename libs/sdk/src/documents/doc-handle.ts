@@ -401,7 +401,7 @@ function applyRelayed<T>(doc: A.Doc<T>, changes: Uint8Array[]): A.Doc<T> {
       try {
         [doc] = A.applyChanges(doc, [change]);
       } catch {
-        // Refused: the docs service refuses it too (`doc.rejected` to its sender).
+        // Refused: the docs service refuses it too (`doc.rejected` to the room, its sender included).
       }
     }
     return doc;
