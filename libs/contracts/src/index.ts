@@ -13,6 +13,7 @@ export * from './events/files.events';
 export * from './files/files.api';
 export * from './events/notifications.events';
 export * from './protocol/notifications.messages';
+export * from './protocol/change-chunks';
 export * from './protocol/docs.messages';
 export * from './protocol/messages';
 export * from './asyncapi';

@@ -20,7 +20,7 @@ import { DocKindSchema, DocKindName, DocRejectionCode, Heads } from '../events/d
 
 /**
  * Automerge changes as Socket.IO carries them: ONE binary attachment holding the changes
- * concatenated (`joinChanges`/`splitChanges` of @tandem/documents; Socket.IO refuses messages with
+ * concatenated (`change-chunks.ts`: `joinChanges`, `readChunks`; Socket.IO refuses messages with
  * more than 10 attachments), never base64.
  */
 export const ChangeBytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array && v.byteLength > 0, 'a change must be non-empty bytes');

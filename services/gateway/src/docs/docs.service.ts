@@ -3,6 +3,7 @@ import { Ack, CommandAck, DocChangeCommand, DocsRequest, DocsResponses, DocsServ
 import { EVENT_BUS, EventBus, LOGGER, Logger, Metrics, Principal, SERVICE_NAME, currentTraceparent } from '@tandem/platform';
 import { randomUUID } from 'node:crypto';
 import { AccessService } from '../access/access.service';
+import { changeBytesProblem } from './change-check';
 import type { SocketSession } from '../session/socket-session';
 import { DocsReadRepository, DocsRequestError, DocsUnavailableError } from './docs-read.repository';
 
@@ -10,10 +11,11 @@ import { DocsReadRepository, DocsRequestError, DocsUnavailableError } from './do
 export type RoomRelay = (room: string, event: DocsServerEvent) => void;
 
 /**
- * The gateway's side of collaborative documents. A client's changes are relayed to the rest of the
- * room AT ONCE (peers apply them before the docs service has merged anything) while they are
- * published to `docs.commands.v1`; the command is acknowledged once Kafka has it, and `doc.merged`
- * later tells the sender it is durable. Sync and history are answered by the docs service.
+ * The gateway's side of collaborative documents. A client's changes, once their framing and
+ * checksums check out (`changeBytesProblem`), are relayed to the rest of the room AT ONCE (peers
+ * apply them before the docs service has merged anything) while they are published to
+ * `docs.commands.v1`; the command is acknowledged once Kafka has it, and `doc.merged` later tells
+ * the sender it is durable. Sync and history are answered by the docs service.
  */
 @Injectable()
 export class GatewayDocsService {
@@ -30,6 +32,8 @@ export class GatewayDocsService {
     const { principal } = session;
     const refused = await this.access.authorize(session, { kind: 'doc', id: command.docId }, 'editor');
     if (refused) return { ok: false, error: refused };
+    const problem = changeBytesProblem(command.changes);
+    if (problem) return { ok: false, error: { code: 'INVALID_MESSAGE', message: `command ${command.commandId} was refused and not relayed: ${problem}` } };
     const room = roomOf(principal.tenant, { kind: 'doc', id: command.docId });
     // A resend of an acknowledged command was relayed the first time: only its durability is at stake.
     if (session.joined.has(room) && !command.relayed) {

@@ -1,3 +1,4 @@
+import * as A from '@automerge/automerge';
 import { TOPICS, aggregateKey } from '@tandem/contracts';
 import { eventually, uniqueId } from '@tandem/platform/testing';
 import { connected, setup } from '../testing/gateway.harness';
@@ -90,12 +91,42 @@ describe('CollabGateway', () => {
     for (const s of [ann, bob]) await s.emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: 'plan' } });
     const relayed: string[] = [];
     bob.on('event', (e: { type: string; commandId?: string }) => e.type === 'doc.change' && relayed.push(e.commandId!));
-    const change = (commandId: string, extra: Record<string, unknown> = {}) => ann.emitWithAck('command', { type: 'doc.change', commandId, docId: 'plan', kind: 'richtext', changes: new Uint8Array([1, 2, 3]), ...extra });
+    const bytes = A.getLastLocalChange(A.change(A.from({ text: '' }), (d) => A.splice(d, ['text'], 0, 0, 'Hi')))!;
+    const change = (commandId: string, extra: Record<string, unknown> = {}) => ann.emitWithAck('command', { type: 'doc.change', commandId, docId: 'plan', kind: 'richtext', changes: bytes, ...extra });
     expect(await change('cmd-first-0001')).toEqual({ ok: true, commandId: 'cmd-first-0001' });
     expect(await change('cmd-first-0001', { relayed: true })).toEqual({ ok: true, commandId: 'cmd-first-0001' });
     expect(await change('cmd-second-002')).toEqual({ ok: true, commandId: 'cmd-second-002' });
     await eventually(() => expect(published).toEqual(['cmd-first-0001', 'cmd-first-0001', 'cmd-second-002']));
     await eventually(() => expect(relayed).toEqual(['cmd-first-0001', 'cmd-second-002']));
+    await sub.close();
+  });
+
+  it('refuses a document change whose bytes are not intact Automerge changes, relaying and publishing nothing', async () => {
+    const tenant = uniqueId('tenant');
+    const published: string[] = [];
+    const sub = await ctx.bus.subscribe({
+      groupId: uniqueId('g'),
+      topics: [TOPICS.docsCommands],
+      handleBatch: async (b) => void published.push(...b.records.filter((r) => r.event.tenant === tenant).map((r) => (r.event.data as { commandId: string }).commandId)),
+    });
+    const [ann, bob] = [await ctx.connect(tenant), await ctx.connect(tenant)];
+    await Promise.all([connected(ann), connected(bob)]);
+    for (const s of [ann, bob]) await s.emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: 'plan' } });
+    const relayed: string[] = [];
+    bob.on('event', (e: { type: string; commandId?: string }) => e.type === 'doc.change' && relayed.push(e.commandId!));
+    const good = A.getLastLocalChange(A.change(A.from({ text: '' }), (d) => A.splice(d, ['text'], 0, 0, 'Hi')))!;
+    const altered = good.slice();
+    altered[altered.length - 1] ^= 0x01;
+    const change = (commandId: string, changes: Uint8Array) => ann.emitWithAck('command', { type: 'doc.change', commandId, docId: 'plan', kind: 'richtext', changes });
+    expect(await change('cmd-altered-01', altered)).toEqual({
+      ok: false,
+      error: { code: 'INVALID_MESSAGE', message: 'command cmd-altered-01 was refused and not relayed: the checksum of the change at byte 0 does not match its contents: the bytes were altered; send changes as Automerge makes them' },
+    });
+    expect(await change('cmd-garbage-01', new TextEncoder().encode('not a change'))).toMatchObject({ ok: false, error: { code: 'INVALID_MESSAGE', message: expect.stringMatching(/no Automerge chunk at byte 0/) } });
+    // What was accepted before and after is untouched.
+    expect(await change('cmd-good-0001', good)).toEqual({ ok: true, commandId: 'cmd-good-0001' });
+    await eventually(() => expect(published).toEqual(['cmd-good-0001']));
+    await eventually(() => expect(relayed).toEqual(['cmd-good-0001']));
     await sub.close();
   });
 });
