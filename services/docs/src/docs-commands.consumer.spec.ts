@@ -1,5 +1,5 @@
 import { TOPICS } from '@tandem/contracts';
-import { MemoryEventBus, Metrics, createLogger } from '@tandem/platform';
+import { MemoryEventBus, Metrics, createLogger, loadConfig } from '@tandem/platform';
 import { eventually, incrementRecord } from '@tandem/platform/testing';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,7 +23,7 @@ describe(DocsCommandsConsumer.name, () => {
     const acls = new AclService(store, bus, 'docs-test');
     const counters = new CounterService(store, bus, logger, 'docs-test', new Metrics('docs-test'));
     const documents = {} as DocumentsService; // not reached: the batch holds only increments
-    const sut = new DocsCommandsConsumer(bus, logger, counters, acls, documents);
+    const sut = new DocsCommandsConsumer(bus, logger, loadConfig({ DATA_DIR: dir }), counters, acls, documents);
 
     // Three writers of one new document, published together so the consumer sees one batch.
     const writes = ['bob', 'ann', 'cid'].map((userId) => {

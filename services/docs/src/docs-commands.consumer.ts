@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { TOPICS } from '@tandem/contracts';
-import { ConsumedRecord, ConsumedRecordOf, EVENT_BUS, EventBus, LOGGER, Logger, Subscription } from '@tandem/platform';
+import { CONFIG, Config, ConsumedRecord, ConsumedRecordOf, EVENT_BUS, EventBus, LOGGER, Logger, Subscription } from '@tandem/platform';
 import { ACL_COMMAND_TYPES, AclCommand } from './acl/acl.rules';
 import { AclService } from './acl/acl.service';
 import { CounterService } from './counter/counter.service';
@@ -13,7 +13,10 @@ type Increment = ConsumedRecordOf<typeof TOPICS.docsCommands, 'tandem.docs.count
 /**
  * Consumes `docs.commands.v1` in the `docs` group. A partition's batch is split into runs of the
  * same kind, in order: increments are merged per run (one change per document), document changes
- * per run (one `applyChanges` per document), ACL commands are applied one by one.
+ * per run (one `applyChanges` per document), ACL commands are applied one by one. A partition is
+ * fetched at most once per `DOCS_MERGE_INTERVAL_MS`, so a busy document's commands arrive in fewer,
+ * larger batches (each merge has a cost of its own: an Automerge apply, a log write, a `doc.merged`
+ * to every socket of the room).
  */
 @Injectable()
 export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -22,6 +25,7 @@ export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicati
   constructor(
     @Inject(EVENT_BUS) private readonly bus: EventBus,
     @Inject(LOGGER) private readonly logger: Logger,
+    @Inject(CONFIG) private readonly config: Config,
     private readonly counters: CounterService,
     private readonly acls: AclService,
     private readonly documents: DocumentsService,
@@ -32,6 +36,7 @@ export class DocsCommandsConsumer implements OnApplicationBootstrap, OnApplicati
       groupId: 'docs',
       topics: [TOPICS.docsCommands],
       fromBeginning: true,
+      fetchLingerMs: this.config.DOCS_MERGE_INTERVAL_MS || undefined,
       handleBatch: (batch) => this.handle(batch.records),
     });
     this.logger.info('consuming docs.commands.v1');

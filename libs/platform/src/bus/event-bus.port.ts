@@ -55,6 +55,14 @@ export interface SubscribeOptions<T extends TopicName> {
   /** Where a group with no committed offset starts: the oldest record (true) or only new ones (false). */
   fromBeginning?: boolean;
   /**
+   * How long a fetch may wait for more records before handing over what it has (Kafka's
+   * `fetch.max.wait.ms` with a large `fetch.min.bytes`), so a steady trickle of records comes in
+   * fewer, larger batches: at most one batch per partition every this many ms, unless a megabyte
+   * is waiting. Trades that much latency for the handler's per-batch cost. Unset: a fetch returns
+   * as soon as one record is there. The in-memory bus hands records over at once either way.
+   */
+  fetchLingerMs?: number;
+  /**
    * Processes one partition's batch. Resolving commits the batch; throwing redelivers it
    * (at-least-once), so handlers must be idempotent. Resolving with {@link Settling} hands the
    * partition's next batch over at once and commits this one when `settled` resolves.

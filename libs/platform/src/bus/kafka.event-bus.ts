@@ -26,6 +26,9 @@ export interface KafkaEventBusOptions {
  */
 const MAX_UNSETTLED = 256;
 
+/** With `fetchLingerMs`: what a fetch waits for, at most that long (a megabyte). */
+const FETCH_LINGER_MIN_BYTES = 1024 * 1024;
+
 /** Records per produce request, in bytes (keys, values, headers): half the broker's default `message.max.bytes`. */
 export const MAX_REQUEST_BYTES = 512 * 1024;
 
@@ -193,7 +196,7 @@ export class KafkaEventBus implements EventBus {
       // A fetch with nothing to return waits on the broker for this long, and the broker answers the
       // requests of one connection in order: a commit (or heartbeat) sent meanwhile on the same
       // connection waits behind it. kafkajs's 5 s default held pipelined commits that long.
-      maxWaitTimeInMs: 250,
+      ...(options.fetchLingerMs ? { maxWaitTimeInMs: options.fetchLingerMs, minBytes: FETCH_LINGER_MIN_BYTES } : { maxWaitTimeInMs: 250 }),
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, retries: 20 },
     });

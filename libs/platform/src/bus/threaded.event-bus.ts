@@ -51,7 +51,7 @@ export type ToKafkaThread =
   | { op: 'call'; id: number; method: 'publish'; topic: TopicName; wire: readonly WireRecord[] }
   | { op: 'call'; id: number; method: 'endOffsets'; topic: TopicName }
   | { op: 'call'; id: number; method: 'checkReady' | 'consumerLag' | 'close' }
-  | { op: 'subscribe'; id: number; sub: number; groupId: string; topics: readonly TopicName[]; fromBeginning: boolean }
+  | { op: 'subscribe'; id: number; sub: number; groupId: string; topics: readonly TopicName[]; fromBeginning: boolean; fetchLingerMs?: number }
   | { op: 'unsubscribe'; id: number; sub: number }
   | { op: 'handled'; batch: number; error?: ThreadError; settling?: boolean }
   | { op: 'settled'; batch: number; error?: ThreadError }
@@ -122,7 +122,7 @@ export class ThreadedKafkaEventBus implements EventBus {
     const sub = this.nextSub++;
     this.subscriptions.set(sub, options as unknown as SubscribeOptions<TopicName>);
     try {
-      await this.call({ op: 'subscribe', sub, groupId: options.groupId, topics: options.topics, fromBeginning: options.fromBeginning ?? false });
+      await this.call({ op: 'subscribe', sub, groupId: options.groupId, topics: options.topics, fromBeginning: options.fromBeginning ?? false, fetchLingerMs: options.fetchLingerMs });
     } catch (error) {
       this.subscriptions.delete(sub);
       throw error;

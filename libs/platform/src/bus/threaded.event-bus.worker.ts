@@ -31,6 +31,7 @@ async function serve(m: Extract<ToKafkaThread, { id: number }>): Promise<unknown
       groupId: m.groupId,
       topics: m.topics,
       fromBeginning: m.fromBeginning,
+      fetchLingerMs: m.fetchLingerMs,
       handleBatch: (batch) =>
         new Promise<void | Settling>((resolve, reject) => {
           const id = nextBatch++;

@@ -48,6 +48,13 @@ export const ConfigSchema = z
     DOCS_MEMORY_CAP_MB: z.coerce.number().min(1).default(512),
     /** A document untouched this long is evicted from the docs service's memory. */
     DOCS_IDLE_SECONDS: z.coerce.number().min(1).default(300),
+    /**
+     * The docs service fetches a partition's change commands at most once per this interval (unless
+     * a megabyte waits), so a busy document is merged, stored and announced (`doc.merged`, to every
+     * socket of the room) once per interval instead of once per command. Peers see edits by the
+     * gateway's relay, not by the merge; only the sender's durability notice waits. 0: at once.
+     */
+    DOCS_MERGE_INTERVAL_MS: z.coerce.number().int().min(0).max(1000).default(50),
     /** Snapshots larger than this go to the object store instead of the database. */
     DOCS_SNAPSHOT_INLINE_MAX_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
     /** Base URL of the presence service's reads (gateway → presence). */

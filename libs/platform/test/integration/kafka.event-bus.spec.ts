@@ -39,6 +39,41 @@ for (const [name, create] of Object.entries(adapters)) {
   );
 }
 
+for (const [name, create] of Object.entries(adapters)) {
+  describe(`${name}: fetchLingerMs`, () => {
+    it('gathers a trickle of records into a few batches, every record delivered once and in order', async () => {
+      const brokers = requireEnv('KAFKA_BROKERS').split(',');
+      const bus = create(brokers, 'linger');
+      const tenant = uniqueId('tenant');
+      const batches: number[][] = [];
+      try {
+        await bus.ensureTopics([TOPICS.docsCommands]);
+        const sub = await bus.subscribe({
+          groupId: uniqueId('linger'),
+          topics: [TOPICS.docsCommands],
+          fetchLingerMs: 250,
+          handleBatch: async (batch) => {
+            const mine = batch.records.filter((r) => r.event.tenant === tenant).map((r) => (r.event.data as { by: number }).by);
+            if (mine.length > 0) batches.push(mine);
+          },
+        });
+        // 40 records, one every 10 ms (400 ms), all for one document (one partition).
+        for (let by = 1; by <= 40; by++) {
+          const record = incrementRecord(tenant, 'trickle');
+          await bus.publish(TOPICS.docsCommands, [{ ...record, event: { ...record.event, data: { ...record.event.data, by } } }]);
+          await new Promise((r) => setTimeout(r, 10));
+        }
+        await eventually(() => expect(batches.flat()).toEqual(Array.from({ length: 40 }, (_, i) => i + 1)), 15_000);
+        // Without the linger each fetch returns as soon as a record is there: about one batch per record.
+        expect(batches.length).toBeLessThanOrEqual(8);
+        await sub.close();
+      } finally {
+        await bus.close();
+      }
+    }, 60_000);
+  });
+}
+
 describe('Kafka on its own thread', () => {
   const topic = TOPICS.docsCommands;
   let brokers: string[];
