@@ -78,7 +78,8 @@ describe('CollabGateway', () => {
     expect(got.b).toEqual([]);
   });
 
-  it('relays a document change to the room at once, and a resend marked relayed only to the bus', async () => {
+  /** Ann and Bob in document `plan` of a new tenant; what reaches `docs.commands.v1` and what Bob is relayed, by command id. */
+  async function docRoom() {
     const tenant = uniqueId('tenant');
     const published: string[] = [];
     const sub = await ctx.bus.subscribe({
@@ -91,33 +92,27 @@ describe('CollabGateway', () => {
     for (const s of [ann, bob]) await s.emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: 'plan' } });
     const relayed: string[] = [];
     bob.on('event', (e: { type: string; commandId?: string }) => e.type === 'doc.change' && relayed.push(e.commandId!));
-    const bytes = A.getLastLocalChange(A.change(A.from({ text: '' }), (d) => A.splice(d, ['text'], 0, 0, 'Hi')))!;
-    const change = (commandId: string, extra: Record<string, unknown> = {}) => ann.emitWithAck('command', { type: 'doc.change', commandId, docId: 'plan', kind: 'richtext', changes: bytes, ...extra });
-    expect(await change('cmd-first-0001')).toEqual({ ok: true, commandId: 'cmd-first-0001' });
-    expect(await change('cmd-first-0001', { relayed: true })).toEqual({ ok: true, commandId: 'cmd-first-0001' });
-    expect(await change('cmd-second-002')).toEqual({ ok: true, commandId: 'cmd-second-002' });
+    const change = (commandId: string, changes: Uint8Array, extra: Record<string, unknown> = {}) => ann.emitWithAck('command', { type: 'doc.change', commandId, docId: 'plan', kind: 'richtext', changes, ...extra });
+    return { published, relayed, change, close: () => sub.close() };
+  }
+  const hi = () => A.getLastLocalChange(A.change(A.from({ text: '' }), (d) => A.splice(d, ['text'], 0, 0, 'Hi')))!;
+
+  it('relays a document change to the room at once, and a resend marked relayed only to the bus', async () => {
+    const { published, relayed, change, close } = await docRoom();
+    const bytes = hi();
+    expect(await change('cmd-first-0001', bytes)).toEqual({ ok: true, commandId: 'cmd-first-0001' });
+    expect(await change('cmd-first-0001', bytes, { relayed: true })).toEqual({ ok: true, commandId: 'cmd-first-0001' });
+    expect(await change('cmd-second-002', bytes)).toEqual({ ok: true, commandId: 'cmd-second-002' });
     await eventually(() => expect(published).toEqual(['cmd-first-0001', 'cmd-first-0001', 'cmd-second-002']));
     await eventually(() => expect(relayed).toEqual(['cmd-first-0001', 'cmd-second-002']));
-    await sub.close();
+    await close();
   });
 
   it('refuses a document change whose bytes are not intact Automerge changes, relaying and publishing nothing', async () => {
-    const tenant = uniqueId('tenant');
-    const published: string[] = [];
-    const sub = await ctx.bus.subscribe({
-      groupId: uniqueId('g'),
-      topics: [TOPICS.docsCommands],
-      handleBatch: async (b) => void published.push(...b.records.filter((r) => r.event.tenant === tenant).map((r) => (r.event.data as { commandId: string }).commandId)),
-    });
-    const [ann, bob] = [await ctx.connect(tenant), await ctx.connect(tenant)];
-    await Promise.all([connected(ann), connected(bob)]);
-    for (const s of [ann, bob]) await s.emitWithAck('join', { type: 'join', resource: { kind: 'doc', id: 'plan' } });
-    const relayed: string[] = [];
-    bob.on('event', (e: { type: string; commandId?: string }) => e.type === 'doc.change' && relayed.push(e.commandId!));
-    const good = A.getLastLocalChange(A.change(A.from({ text: '' }), (d) => A.splice(d, ['text'], 0, 0, 'Hi')))!;
+    const { published, relayed, change, close } = await docRoom();
+    const good = hi();
     const altered = good.slice();
     altered[altered.length - 1] ^= 0x01;
-    const change = (commandId: string, changes: Uint8Array) => ann.emitWithAck('command', { type: 'doc.change', commandId, docId: 'plan', kind: 'richtext', changes });
     expect(await change('cmd-altered-01', altered)).toEqual({
       ok: false,
       error: { code: 'INVALID_MESSAGE', message: 'command cmd-altered-01 was refused and not relayed: the checksum of the change at byte 0 does not match its contents: the bytes were altered; send changes as Automerge makes them' },
@@ -127,6 +122,6 @@ describe('CollabGateway', () => {
     expect(await change('cmd-good-0001', good)).toEqual({ ok: true, commandId: 'cmd-good-0001' });
     await eventually(() => expect(published).toEqual(['cmd-good-0001']));
     await eventually(() => expect(relayed).toEqual(['cmd-good-0001']));
-    await sub.close();
+    await close();
   });
 });
