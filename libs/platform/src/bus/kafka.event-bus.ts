@@ -195,7 +195,8 @@ export class KafkaEventBus implements EventBus {
       rebalanceTimeout: Math.max(20_000, this.options.sessionTimeoutMs ?? 30_000),
       // A fetch with nothing to return waits on the broker for this long, and the broker answers the
       // requests of one connection in order: a commit (or heartbeat) sent meanwhile on the same
-      // connection waits behind it. kafkajs's 5 s default held pipelined commits that long.
+      // connection waits behind it. kafkajs's 5 s default held pipelined commits that long. With
+      // `fetchLingerMs` every fetch waits that long unless a megabyte is there.
       ...(options.fetchLingerMs ? { maxWaitTimeInMs: options.fetchLingerMs, minBytes: FETCH_LINGER_MIN_BYTES } : { maxWaitTimeInMs: 250 }),
       allowAutoTopicCreation: false,
       retry: { initialRetryTime: 200, retries: 20 },
