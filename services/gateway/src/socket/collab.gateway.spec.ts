@@ -1,5 +1,6 @@
 import * as A from '@automerge/automerge';
 import { TOPICS, aggregateKey } from '@tandem/contracts';
+import { Metrics } from '@tandem/platform';
 import { eventually, uniqueId } from '@tandem/platform/testing';
 import { connected, setup } from '../testing/gateway.harness';
 
@@ -110,6 +111,8 @@ describe('CollabGateway', () => {
 
   it('refuses a document change whose bytes are not intact Automerge changes, relaying and publishing nothing', async () => {
     const { published, relayed, change, close } = await docRoom();
+    const counted = async (outcome: string) => (await ctx.app.get(Metrics).messagesIn.get()).values.find((v) => v.labels.type === 'doc.change' && v.labels.outcome === outcome)?.value ?? 0;
+    const [invalidBefore, okBefore] = [await counted('invalid'), await counted('ok')];
     const good = hi();
     const altered = good.slice();
     altered[altered.length - 1] ^= 0x01;
@@ -122,6 +125,8 @@ describe('CollabGateway', () => {
     expect(await change('cmd-good-0001', good)).toEqual({ ok: true, commandId: 'cmd-good-0001' });
     await eventually(() => expect(published).toEqual(['cmd-good-0001']));
     await eventually(() => expect(relayed).toEqual(['cmd-good-0001']));
+    // tandem_messages_in_total counts each by the outcome of its acknowledgement.
+    expect([(await counted('invalid')) - invalidBefore, (await counted('ok')) - okBefore]).toEqual([2, 1]);
     await close();
   });
 });

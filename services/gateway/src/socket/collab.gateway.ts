@@ -136,9 +136,8 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   @SubscribeMessage('join')
   async onJoin(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<JoinAck> {
     const message = JoinMessage.safeParse(body);
-    this.metrics.messagesIn.inc({ type: 'join', outcome: message.success ? 'ok' : 'invalid' });
-    if (!message.success) return invalid(message.error);
-    return this.guard(() => this.collab.join(sessionOf(socket), message.data.resource, message.data.link, socket, socket.id, message.data.doc));
+    if (!message.success) return this.counted('join', invalid(message.error));
+    return this.counted('join', this.guard(() => this.collab.join(sessionOf(socket), message.data.resource, message.data.link, socket, socket.id, message.data.doc)));
   }
 
   @SubscribeMessage('leave')
@@ -154,45 +153,44 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   @SubscribeMessage('command')
   async onCommand(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<CommandAck> {
     const message = ClientCommand.safeParse(body);
-    this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'unknown', outcome: message.success ? 'ok' : 'invalid' });
-    if (!message.success) return invalid(message.error);
+    if (!message.success) return this.counted('unknown', invalid(message.error));
     // The root of the command's trace: socket → gateway → Kafka → service → Kafka → gateway → emits.
     const command = message.data;
-    return inSpan(
-      `socket command ${command.type}`,
-      () =>
-        this.guard(() => {
-          if (isChatCommand(command)) return this.chat.command(sessionOf(socket), command);
-          // Relayed from this socket to the rest of the room on every gateway, before any merge.
-          if (command.type === 'doc.change') return this.docs.change(sessionOf(socket), command, (room, event) => socket.to(room).emit('event', event));
-          return this.collab.command(sessionOf(socket), command);
-        }),
-      { kind: SpanKind.SERVER, attributes: { 'tandem.command.type': command.type, 'tandem.tenant': sessionOf(socket).principal.tenant } },
+    return this.counted(
+      command.type,
+      inSpan(
+        `socket command ${command.type}`,
+        () =>
+          this.guard(() => {
+            if (isChatCommand(command)) return this.chat.command(sessionOf(socket), command);
+            // Relayed from this socket to the rest of the room on every gateway, before any merge.
+            if (command.type === 'doc.change') return this.docs.change(sessionOf(socket), command, (room, event) => socket.to(room).emit('event', event));
+            return this.collab.command(sessionOf(socket), command);
+          }),
+        { kind: SpanKind.SERVER, attributes: { 'tandem.command.type': command.type, 'tandem.tenant': sessionOf(socket).principal.tenant } },
+      ),
     );
   }
 
   @SubscribeMessage('chat')
   async onChat(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<ChatResponses[keyof ChatResponses]>> {
     const message = ChatRequest.safeParse(body);
-    this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'chat', outcome: message.success ? 'ok' : 'invalid' });
-    if (!message.success) return invalid(message.error);
-    return this.guard(() => this.chat.request(sessionOf(socket), socket, message.data));
+    if (!message.success) return this.counted('chat', invalid(message.error));
+    return this.counted(message.data.type, this.guard(() => this.chat.request(sessionOf(socket), socket, message.data)));
   }
 
   @SubscribeMessage('notifications')
   async onNotifications(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<NotificationsResponses[keyof NotificationsResponses]>> {
     const message = NotificationsRequest.safeParse(body);
-    this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'notifications', outcome: message.success ? 'ok' : 'invalid' });
-    if (!message.success) return invalid(message.error);
-    return this.guard(() => this.notifications.request(sessionOf(socket).principal, message.data));
+    if (!message.success) return this.counted('notifications', invalid(message.error));
+    return this.counted(message.data.type, this.guard(() => this.notifications.request(sessionOf(socket).principal, message.data)));
   }
 
   @SubscribeMessage('docs')
   async onDocs(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<DocsResponses[keyof DocsResponses]>> {
     const message = DocsRequest.safeParse(body);
-    this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'docs', outcome: message.success ? 'ok' : 'invalid' });
-    if (!message.success) return invalid(message.error);
-    return this.guard(() => this.docs.request(sessionOf(socket), message.data));
+    if (!message.success) return this.counted('docs', invalid(message.error));
+    return this.counted(message.data.type, this.guard(() => this.docs.request(sessionOf(socket), message.data)));
   }
 
   @SubscribeMessage('auth.refresh')
@@ -205,13 +203,23 @@ export class CollabGateway implements OnGatewayInit, OnGatewayConnection, OnGate
   @SubscribeMessage('presence')
   async onPresence(@ConnectedSocket() socket: Socket, @MessageBody() body: unknown): Promise<Ack<{ users?: UserPresence[] }>> {
     const message = PresenceMessage.safeParse(body);
-    this.metrics.messagesIn.inc({ type: message.success ? message.data.type : 'presence', outcome: message.success ? 'ok' : 'invalid' });
-    if (!message.success) return invalid(message.error);
-    return this.guard(() => this.presence.handle(socket, sessionOf(socket), message.data));
+    if (!message.success) return this.counted('presence', invalid(message.error));
+    return this.counted(message.data.type, this.guard(() => this.presence.handle(socket, sessionOf(socket), message.data)));
   }
 
   async onModuleDestroy(): Promise<void> {
     await Promise.all(this.redisClients.map((c) => c.quit().catch(() => undefined)));
+  }
+
+  /**
+   * Counts a message in `tandem_messages_in_total` with the outcome of its acknowledgement: `ok`,
+   * `invalid` (malformed, or refused as such: `INVALID_MESSAGE`), or the refusal code in lower case.
+   */
+  private async counted<A extends { ok: boolean; error?: ProtocolError }>(type: string, ack: A | Promise<A>): Promise<A> {
+    const result = await ack;
+    const outcome = result.ok ? 'ok' : result.error?.code === 'INVALID_MESSAGE' ? 'invalid' : (result.error?.code ?? 'internal').toLowerCase();
+    this.metrics.messagesIn.inc({ type, outcome });
+    return result;
   }
 
   /** An unexpected failure answers INTERNAL instead of leaving the client waiting for its ack. */
