@@ -10,7 +10,11 @@
  * (`applyChanges` of one change by another actor), and a batch of 50 remote keystrokes in one call.
  * Also, on a small text (3,000 one-character changes, as a fan-out room builds in a minute): the
  * cost of one `applyChanges` call carrying 1, 5 or 25 remote keystrokes (what the SDK's
- * `ApplyPacer` interval is for).
+ * `ApplyPacer` interval is for). And where the cost comes from: one remote keystroke into a text of
+ * 1,000, 10,000 and 100,000 characters (does it grow with the text?), and into a second, 5-character
+ * text beside the paper's (does it follow the document or the text edited?). Last, the least CPU
+ * the 1,000-client fan-out's clients need for their applies alone, from the small-text cost of one
+ * more change in a call, with Automerge 3, Automerge 2 and Yjs (the Hocuspocus clients).
  * Both must end with the same text as the typist (checked).
  *
  *   node -r ./scripts/register.js bench/automerge-apply.ts          # ~2 min, then bench/results/automerge-apply.json
@@ -54,6 +58,10 @@ interface Measured {
   remoteBatchOf50Ms: Stats;
   /** Small text: ms per call, by keystrokes per call. */
   smallTextCallMs: Record<string, Stats>;
+  /** One remote keystroke into a text of N characters (typed as one change), by N: how the cost grows with the text. */
+  remoteKeystrokeByTextLengthMs: Record<string, Stats>;
+  /** One remote keystroke into a second, 5-character text of the paper document: whether the cost follows the document or the text edited. */
+  remoteKeystrokeSmallTextInPaperMs: Stats;
   textLength: number;
 }
 interface Stats {
@@ -108,6 +116,28 @@ function measure(which: string, file: string): Measured {
   });
   if (doc.text !== typist.text) throw new Error(`Automerge ${version}: the receiving document does not hold the typist's text`);
 
+  const aside = aside5(A, typist);
+  [doc] = A.applyChanges(doc, [aside.created]);
+  typist = aside.typist;
+  const remoteKeystrokeSmallTextInPaperMs = timed(21, () => {
+    typist = A.change(typist, (d) => A.splice(d, [ASIDE], 2, 0, 'z'));
+    [doc] = A.applyChanges(doc, [A.getLastLocalChange(typist)!]);
+  });
+  if ((doc as unknown as Record<string, string>)[ASIDE] !== (typist as unknown as Record<string, string>)[ASIDE]) {
+    throw new Error(`Automerge ${version}: the second text did not converge`);
+  }
+
+  const remoteKeystrokeByTextLengthMs: Record<string, Stats> = {};
+  for (const length of [1_000, 10_000, 100_000]) {
+    let receiver = A.change(A.from({ text: '' }), (d) => A.splice(d, ['text'], 0, 0, 'a'.repeat(length)));
+    let sender = A.clone(receiver, '45'.repeat(16));
+    remoteKeystrokeByTextLengthMs[length] = timed(21, () => {
+      sender = A.change(sender, (d) => A.splice(d, ['text'], length / 2, 0, 'y'));
+      [receiver] = A.applyChanges(receiver, [A.getLastLocalChange(sender)!]);
+    });
+    if (receiver.text !== sender.text) throw new Error(`Automerge ${version}: the ${length}-character text did not converge`);
+  }
+
   let small = A.from({ text: '' });
   for (let i = 0; i < 3000; i++) small = A.change(small, (d) => A.splice(d, ['text'], Math.floor(i / 2), 0, 'ab'[i % 2]));
   const smallTextCallMs: Record<string, Stats> = {};
@@ -132,8 +162,54 @@ function measure(which: string, file: string): Measured {
     remoteKeystrokeMs,
     remoteBatchOf50Ms,
     smallTextCallMs,
+    remoteKeystrokeByTextLengthMs,
+    remoteKeystrokeSmallTextInPaperMs,
     textLength: doc.text.length,
   };
+}
+
+/** The root field the per-object measurement adds beside the paper's text. */
+const ASIDE = 'aside';
+
+/** The typist adds a 5-character text beside the paper's; returns its change and the typist after it. */
+function aside5(A: Api, typist: Doc): { created: Uint8Array; typist: Doc } {
+  const next = A.change(typist, (d) => {
+    (d as unknown as Record<string, string>)[ASIDE] = 'hello';
+  });
+  return { created: A.getLastLocalChange(next)!, typist: next };
+}
+
+/**
+ * Child: the small-text measurement with Yjs, what the fan-out's Hocuspocus clients apply (each
+ * update is applied as it arrives, as its provider does), for the fan-out floor beside Automerge's.
+ */
+function measureYjs(): { version: string; smallTextCallMs: Record<string, Stats> } {
+  const Y = require('yjs') as typeof import('yjs');
+  const base = new Y.Doc();
+  const text = base.getText('text');
+  for (let i = 0; i < 3000; i++) text.insert(Math.floor(i / 2), 'ab'[i % 2]);
+  const smallTextCallMs: Record<string, Stats> = {};
+  for (const perCall of [1, 5, 25]) {
+    const receiver = new Y.Doc();
+    const sender = new Y.Doc();
+    Y.applyUpdate(receiver, Y.encodeStateAsUpdate(base));
+    Y.applyUpdate(sender, Y.encodeStateAsUpdate(base));
+    const times: number[] = [];
+    for (let run = 0; run < 21; run++) {
+      const updates: Uint8Array[] = [];
+      const take = (u: Uint8Array) => updates.push(u);
+      sender.on('update', take);
+      for (let k = 0; k < perCall; k++) sender.getText('text').insert(1500, 'y');
+      sender.off('update', take);
+      const started = performance.now();
+      for (const u of updates) Y.applyUpdate(receiver, u);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    smallTextCallMs[perCall] = { runs: 21, p50: round(times[10]), min: round(times[0]), max: round(times[20]) };
+    if (receiver.getText('text').toString() !== sender.getText('text').toString()) throw new Error('Yjs: the small text did not converge');
+  }
+  return { version: `yjs ${packageVersion('yjs')}`, smallTextCallMs };
 }
 
 function round(x: number): number {
@@ -158,7 +234,9 @@ function main(): void {
       log(
         `  ${m.version}: load ${m.loadMs} ms, holds ${m.heldMiB.rss} MiB RSS; local keystroke p50 ${m.localKeystrokeMs.p50} ms; ` +
           `remote keystroke p50 ${m.remoteKeystrokeMs.p50} ms (${m.remoteKeystrokeMs.min}–${m.remoteKeystrokeMs.max}); 50 remote in one call p50 ${m.remoteBatchOf50Ms.p50} ms; ` +
-          `small text, one call of 1 / 5 / 25 p50 ${[1, 5, 25].map((n) => m.smallTextCallMs[n].p50).join(' / ')} ms`,
+          `small text, one call of 1 / 5 / 25 p50 ${[1, 5, 25].map((n) => m.smallTextCallMs[n].p50).join(' / ')} ms; ` +
+          `one remote keystroke into a text of 1,000 / 10,000 / 100,000 characters p50 ${[1_000, 10_000, 100_000].map((n) => m.remoteKeystrokeByTextLengthMs[n].p50).join(' / ')} ms; ` +
+          `into a 5-character second text of the paper p50 ${m.remoteKeystrokeSmallTextInPaperMs.p50} ms`,
       );
       pair.push(m);
     }
@@ -171,14 +249,39 @@ function main(): void {
     localKeystroke: ratio((m) => m.localKeystrokeMs.p50),
     load: ratio((m) => m.loadMs),
     heldRss: ratio((m) => m.heldMiB.rss),
+    remoteKeystrokeText100k: ratio((m) => m.remoteKeystrokeByTextLengthMs[100_000].p50),
+    remoteKeystrokeSmallTextInPaper: ratio((m) => m.remoteKeystrokeSmallTextInPaperMs.p50),
   };
-  log(`Automerge 3 / Automerge 2 per round: remote keystroke ${ratios.remoteKeystroke.join(', ')}×; 50 remote ${ratios.remoteBatchOf50.join(', ')}×; local ${ratios.localKeystroke.join(', ')}×; load ${ratios.load.join(', ')}×; memory held ${ratios.heldRss.join(', ')}×`);
+  const yjs = JSON.parse(
+    execFileSync(process.execPath, ['-r', join(ROOT, 'scripts/register.js'), __filename, '--child-yjs'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'inherit'],
+      timeout: 600_000,
+    }),
+  ) as { version: string; smallTextCallMs: Record<string, Stats> };
+  log(`${yjs.version}: small text, one call of 1 / 5 / 25 p50 ${[1, 5, 25].map((n) => yjs.smallTextCallMs[n].p50).join(' / ')} ms`);
+  // The fan-out goal's clients alone (issue 4: 1,000 clients in rooms of 50, one edit each a second):
+  // each client applies its 49 peers' edits every second, at least at the marginal cost of one more
+  // change in a call (however large the calls are made), so this is the least CPU they need.
+  const marginalMs = (m: Pick<Measured, 'smallTextCallMs'>) => Math.max(0, (m.smallTextCallMs[25].p50 - m.smallTextCallMs[1].p50) / 24);
+  const fanoutClientsFloor = rounds.map((pair) =>
+    Object.fromEntries(
+      [...pair, yjs].map((m) => [m.version, { marginalMsPerChange: round(marginalMs(m)), cpuSecondsPerSecondAt1000: round((1000 * 49 * marginalMs(m)) / 1000) }]),
+    ),
+  );
+  for (const [i, floor] of fanoutClientsFloor.entries()) {
+    log(`round ${i + 1}: fan-out at 1,000 clients, their applies alone need at least ${Object.entries(floor).map(([v, f]) => `${f.cpuSecondsPerSecondAt1000} CPU-s a second with ${v} (${f.marginalMsPerChange} ms per change)`).join(', ')}; this machine has ${cpus().length}`);
+  }
+  log(`Automerge 3 / Automerge 2 per round: remote keystroke ${ratios.remoteKeystroke.join(', ')}×; 50 remote ${ratios.remoteBatchOf50.join(', ')}×; local ${ratios.localKeystroke.join(', ')}×; load ${ratios.load.join(', ')}×; memory held ${ratios.heldRss.join(', ')}×; keystroke into 100,000 characters ${ratios.remoteKeystrokeText100k.join(', ')}×; into the paper's small second text ${ratios.remoteKeystrokeSmallTextInPaper.join(', ')}×`);
   const result = {
     at: new Date().toISOString(),
     machine: { cpus: cpus().length, model: cpus()[0]?.model },
     document: { trace: 'automerge-paper.json.gz', bytes: paper.bytes.byteLength, changes: paper.changes, textLength: paper.text.length },
     rounds: rounds.map(([v3, v2]) => ({ automerge3: v3, automerge2: v2 })),
     ratioAutomerge3ToAutomerge2: ratios,
+    yjs,
+    fanoutClientsFloor,
   };
   mkdirSync(join(ROOT, 'bench/results'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/results/automerge-apply.json'), `${JSON.stringify(result, null, 2)}\n`);
@@ -187,6 +290,8 @@ function main(): void {
 
 if (process.argv[2] === '--child') {
   process.stdout.write(JSON.stringify(measure(process.argv[3], process.argv[4])));
+} else if (process.argv[2] === '--child-yjs') {
+  process.stdout.write(JSON.stringify(measureYjs()));
 } else {
   main();
 }
