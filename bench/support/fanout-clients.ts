@@ -19,7 +19,7 @@ import { TandemClient } from '@tandem/sdk';
 import { io, Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { ApplyPacer } from '../../libs/sdk/src/documents/apply-pacing';
+import { realmApplyPacer } from '../../libs/sdk/src/documents/apply-pacing';
 import { bucketOf } from './stats';
 
 export type FanoutSystem = 'tandem' | 'relay' | 'hocuspocus';
@@ -149,19 +149,18 @@ async function relayMember(index: number): Promise<Member> {
   let doc = createDoc('richtext', randomActor());
   let heads = A.getHeads(doc);
   let incoming: Uint8Array[] = [];
-  // As the SDK does: what arrived is applied with one call, when its pacer says (ApplyPacer).
-  const pacer = new ApplyPacer();
+  // As the SDK does: what arrived is applied with one call, in the process's apply turns (ApplyPacer).
   const apply = () => {
     const changes = incoming;
     incoming = [];
-    pacer.run(() => void ([doc] = A.applyChanges(doc, changes)));
+    [doc] = A.applyChanges(doc, changes);
     const next = A.getHeads(doc);
     applied.record(index, insertedText(A.diff(doc, heads, next)), now());
     heads = next;
   };
   socket.on('change', (bytes: Buffer) => {
     arrived.record(index, wireText(bytes), now());
-    if (incoming.length === 0) setTimeout(apply, pacer.delay());
+    if (incoming.length === 0) realmApplyPacer.schedule(apply);
     incoming.push(...splitChanges(new Uint8Array(bytes)));
   });
   return {

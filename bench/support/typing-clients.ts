@@ -15,7 +15,7 @@ import type { DocHandle } from '@tandem/sdk';
 import { createHash, randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
-import { ApplyPacer } from '../../libs/sdk/src/documents/apply-pacing';
+import { realmApplyPacer } from '../../libs/sdk/src/documents/apply-pacing';
 import { retryUnavailable } from './retry';
 
 export interface ClientSpec {
@@ -147,19 +147,18 @@ async function openReference(relayUrl: string, room: string, from: Typist): Prom
   const seen = new Map<string, number>();
   const received = new Map<string, number>();
   let incoming: Uint8Array[] = [];
-  // As the SDK does: what arrived is applied with one call, when its pacer says (ApplyPacer).
-  const pacer = new ApplyPacer();
+  // As the SDK does: what arrived is applied with one call, in the process's apply turns (ApplyPacer).
   socket.on('change', (bytes: Uint8Array) => {
     incoming.push(new Uint8Array(bytes));
     received.set(hashOf(incoming.at(-1)!), now());
     if (incoming.length > 1) return;
-    setTimeout(() => {
+    realmApplyPacer.schedule(() => {
       const batch = incoming;
       incoming = [];
-      pacer.run(() => void ([doc] = A.applyChanges(doc, batch)));
+      [doc] = A.applyChanges(doc, batch);
       const t = now();
       for (const c of batch) seen.set(hashOf(c), t);
-    }, pacer.delay());
+    });
   });
   return {
     index: from.index,

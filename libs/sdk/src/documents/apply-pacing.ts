@@ -1,6 +1,6 @@
 /**
- * Longest pause between two applies of remote changes. After an apply that took T ms, the next one
- * waits until T ms have passed (at most this): on a long text every Automerge 3.5 apply costs about
+ * Longest pause between two turns of applying remote changes. After a turn that took T ms, the next
+ * one waits until T ms have passed (at most this): on a long text every Automerge 3.5 apply costs about
  * the same whatever it carries (~40 ms for one keystroke on a 100,000-character document, 57 ms for
  * 50: bench/automerge-apply.ts), so in a busy room remote changes take at most half the event loop,
  * and what arrives meanwhile goes in one call.
@@ -8,37 +8,89 @@
 export const MAX_APPLY_PAUSE_MS = 250;
 
 /**
- * Shortest time between the starts of two applies of remote changes while they keep arriving (at
- * most 20 applies a second per document). A change arriving after a quiet spell is applied at once;
- * in a busy room what arrives within the interval goes in one call. Automerge 3.5's apply has a
- * large cost per call, on small documents too (`bench/automerge-apply.ts`, a text of 3,000
- * changes: one call of 1 keystroke 2.5 ms, of 5 3.5 ms, of 25 6.5–7.5 ms), so a room of 50 whose
- * changes each arrived alone made one call per change; 50 ms is below what a reader sees as lag.
+ * Shortest time between the starts of two turns while remote changes keep arriving (at most 20
+ * applies a second per document). A change arriving after a quiet spell is applied at once; in a busy
+ * room what arrives within the interval goes in one call. Automerge 3.5's apply has a large cost per
+ * call, on small documents too (`bench/automerge-apply.ts`, a text of 3,000 changes: one call of 1
+ * keystroke 0.8–2.5 ms, of 25 2.2–7.5 ms), so a room of 50 whose changes each arrived alone made one
+ * call per change; 50 ms is below what a reader sees as lag.
  */
 export const MIN_APPLY_INTERVAL_MS = 50;
 
 /**
- * When to apply a document's remote changes: {@link MAX_APPLY_PAUSE_MS} and
- * {@link MIN_APPLY_INTERVAL_MS} above. The SDK's handles use it; the benchmarks' reference clients
- * (bare relays carrying the same changes) use it too, so both apply alike.
+ * Longest a turn goes on starting applies: the documents still waiting when a turn has run this long
+ * keep their places for the next turn, so the event loop is never held much longer than one apply
+ * (input, rendering and the socket get their share) however many documents are busy.
+ */
+export const MAX_TURN_MS = 50;
+
+/**
+ * When remote changes are applied, for every document of one event loop (a browser tab, a Node
+ * process): {@link realmApplyPacer}. Each document with changes waiting asks for one apply with
+ * {@link ApplyPacer.schedule}; until it runs, what else arrives for that document joins the same
+ * call. A turn runs the waiting applies in the order they asked ({@link MAX_TURN_MS} at most), then
+ * the loop rests as long as the turn took ({@link MAX_APPLY_PAUSE_MS} at most, and turns start
+ * {@link MIN_APPLY_INTERVAL_MS} apart at least). The budget is the loop's, not each document's: with
+ * one pacer per document, N busy documents could take N halves of the loop (a tab showing several
+ * busy documents, a bot or a gateway-side client holding many), and each call's fixed cost is paid
+ * N times as often. With one busy document it behaves as a pacer of its own would.
+ *
+ * The SDK's handles use it; the benchmarks' reference clients (bare relays carrying the same changes)
+ * use it too, so both apply alike.
  */
 export class ApplyPacer {
-  private last = { endedAt: -Infinity, tookMs: 0 };
+  private readonly waiting: Array<() => void> = [];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private last = { startedAt: -Infinity, endedAt: -Infinity };
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** Milliseconds until the next apply may start. */
+  /** Runs `apply` in a coming turn (once: a caller asks again when it has more to apply after it ran). */
+  schedule(apply: () => void): void {
+    this.waiting.push(apply);
+    this.arm();
+  }
+
+  /** Milliseconds until the next turn may start. */
   delay(): number {
-    const { endedAt, tookMs } = this.last;
-    const next = Math.max(endedAt + Math.min(tookMs, MAX_APPLY_PAUSE_MS), endedAt - tookMs + MIN_APPLY_INTERVAL_MS);
+    const { startedAt, endedAt } = this.last;
+    const tookMs = endedAt - startedAt;
+    const next = Math.max(endedAt + Math.min(tookMs, MAX_APPLY_PAUSE_MS), startedAt + MIN_APPLY_INTERVAL_MS);
     return Math.max(0, next - this.now());
   }
 
-  /** Runs one apply, timing it (the clock is read just before and just after). */
-  run(apply: () => void): void {
-    const started = this.now();
-    apply();
-    const endedAt = this.now();
-    this.last = { endedAt, tookMs: endedAt - started };
+  /** Applies waiting now (0 when none is). */
+  get pending(): number {
+    return this.waiting.length;
+  }
+
+  private arm(): void {
+    if (this.timer !== null || this.waiting.length === 0) return;
+    this.timer = setTimeout(() => this.turn(), this.delay());
+  }
+
+  /** One turn: the clock is read just before the first apply and just after each. */
+  private turn(): void {
+    this.timer = null;
+    const startedAt = this.now();
+    let endedAt = startedAt;
+    let failure: { error: unknown } | null = null;
+    // Only those waiting now: an apply that asks again (more arrived meanwhile) waits for the next turn.
+    for (let n = this.waiting.length; n > 0 && endedAt - startedAt < MAX_TURN_MS; n--) {
+      const apply = this.waiting.shift()!;
+      try {
+        apply();
+      } catch (error) {
+        // One document's failing listener must not keep the others' changes from being applied.
+        failure ??= { error };
+      }
+      endedAt = this.now();
+    }
+    this.last = { startedAt, endedAt };
+    this.arm();
+    if (failure) throw failure.error;
   }
 }
+
+/** The pacer of this event loop, shared by every document the SDK holds in it. */
+export const realmApplyPacer = new ApplyPacer();

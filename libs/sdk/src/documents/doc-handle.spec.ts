@@ -1,6 +1,6 @@
 import * as A from '@automerge/automerge';
 import { createDoc, richtext } from '@tandem/documents';
-import { MAX_APPLY_PAUSE_MS, MIN_APPLY_INTERVAL_MS } from './apply-pacing';
+import { ApplyPacer, MAX_APPLY_PAUSE_MS, MIN_APPLY_INTERVAL_MS } from './apply-pacing';
 import { DocHandle } from './doc-handle';
 
 /**
@@ -16,12 +16,12 @@ function setup() {
     history: async () => Promise.reject(new Error('not in this test')),
     close: () => undefined,
     newCommandId: () => 'cmd',
-    now: () => {
+    pacer: new ApplyPacer(() => {
       const t = clock;
       clock += applyCostMs;
       applyCostMs = 0;
       return t;
-    },
+    }),
   });
   let peer = A.clone(handle.doc, 'be'.repeat(16));
   const typed = (text: string) => {

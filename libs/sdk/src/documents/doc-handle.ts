@@ -1,7 +1,7 @@
 import * as A from '@automerge/automerge';
 import type { DocKindName, DocSyncState, DocVersionView, ResourceRole } from '@tandem/contracts';
 import { DocOfKind, DocumentError, changeOptions, holdsHeads, richtext, splitChanges } from '@tandem/documents';
-import { ApplyPacer } from './apply-pacing';
+import { ApplyPacer, realmApplyPacer } from './apply-pacing';
 import type { DocOutboxEntry } from './doc-storage';
 
 /** `synced`: joined and up to date with the server; `connecting`: (re)joining; `offline`: no sync for 3 s (edits keep working and wait in the outbox). */
@@ -22,8 +22,8 @@ export interface DocHandleDeps {
   newCommandId(): string;
   /** After every change of the document (kept even when the app's listeners are gone: the SDK saves it). */
   changed?(): void;
-  /** Milliseconds on a monotonic clock (`performance.now` unless a test sets it). */
-  now?(): number;
+  /** When remote changes are applied: the event loop's {@link realmApplyPacer} unless a test gives its own. */
+  pacer?: ApplyPacer;
 }
 
 /** History of a document on the server: versions, views and diffs, and restores as a new change. */
@@ -72,7 +72,7 @@ export class DocHandle<K extends DocKindName> {
   private unsealed = 0;
   private incoming: Uint8Array[] = [];
   private incomingScheduled = false;
-  /** When remote changes are applied (see {@link ApplyPacer}). */
+  /** When remote changes are applied (see {@link ApplyPacer}: one per event loop). */
   private readonly pacer: ApplyPacer;
   private flushScheduled = false;
   private readonly listeners = new Set<Listener<K>>();
@@ -91,7 +91,7 @@ export class DocHandle<K extends DocKindName> {
     private readonly deps: DocHandleDeps,
   ) {
     this._doc = doc;
-    this.pacer = new ApplyPacer(() => (deps.now ? deps.now() : performance.now()));
+    this.pacer = deps.pacer ?? realmApplyPacer;
   }
 
   /** The current document (immutable; read it with the views of `@tandem/documents`). */
@@ -217,8 +217,8 @@ export class DocHandle<K extends DocKindName> {
   }
 
   /**
-   * @internal Relayed changes (concatenated): queued and applied together on the next tick, or once
-   * the pause after the last apply is over (see {@link ApplyPacer}).
+   * @internal Relayed changes (concatenated): queued and applied together in the event loop's next
+   * apply turn: at once after a quiet spell, else once the pause after the last turn is over (see {@link ApplyPacer}).
    */
   receive(changes: Uint8Array): void {
     // The gateway relays a command before the docs service has checked it: bytes that are not
@@ -232,7 +232,7 @@ export class DocHandle<K extends DocKindName> {
     this.incoming.push(...split);
     if (this.incomingScheduled) return;
     this.incomingScheduled = true;
-    setTimeout(() => this.applyIncoming(), this.pacer.delay());
+    this.pacer.schedule(() => this.applyIncoming());
   }
 
   /**
@@ -373,8 +373,8 @@ export class DocHandle<K extends DocKindName> {
     const changes = this.incoming;
     this.incoming = [];
     this.seal();
-    // One call for everything that arrived since the last apply: the cost per call follows the document's size.
-    this.pacer.run(() => (this._doc = applyRelayed(this._doc, changes)));
+    // One call for everything that arrived since the last apply: the cost per call follows the text's length.
+    this._doc = applyRelayed(this._doc, changes);
     this.holdsAnnounced();
     this.emit('remote');
     const waiting = this.afterApply;
