@@ -19,7 +19,7 @@ import { TandemClient } from '@tandem/sdk';
 import { io, Socket } from 'socket.io-client';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { realmApplyPacer } from '../../libs/sdk/src/documents/apply-pacing';
+import { ApplyPacer } from '../../libs/sdk/src/documents/apply-pacing';
 import { bucketOf } from './stats';
 
 export type FanoutSystem = 'tandem' | 'relay' | 'hocuspocus';
@@ -149,7 +149,8 @@ async function relayMember(index: number): Promise<Member> {
   let doc = createDoc('richtext', randomActor());
   let heads = A.getHeads(doc);
   let incoming: Uint8Array[] = [];
-  // As the SDK does: what arrived is applied with one call, in the process's apply turns (ApplyPacer).
+  // As the SDK does: what arrived is applied with one call, in this client's apply turns (a pacer per client).
+  const pacer = new ApplyPacer();
   const apply = () => {
     const changes = incoming;
     incoming = [];
@@ -160,7 +161,7 @@ async function relayMember(index: number): Promise<Member> {
   };
   socket.on('change', (bytes: Buffer) => {
     arrived.record(index, wireText(bytes), now());
-    if (incoming.length === 0) realmApplyPacer.schedule(apply);
+    if (incoming.length === 0) pacer.schedule(apply);
     incoming.push(...splitChanges(new Uint8Array(bytes)));
   });
   return {

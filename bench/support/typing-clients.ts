@@ -15,7 +15,7 @@ import type { DocHandle } from '@tandem/sdk';
 import { createHash, randomBytes } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { io, Socket } from 'socket.io-client';
-import { realmApplyPacer } from '../../libs/sdk/src/documents/apply-pacing';
+import { ApplyPacer } from '../../libs/sdk/src/documents/apply-pacing';
 import { retryUnavailable } from './retry';
 
 export interface ClientSpec {
@@ -147,12 +147,13 @@ async function openReference(relayUrl: string, room: string, from: Typist): Prom
   const seen = new Map<string, number>();
   const received = new Map<string, number>();
   let incoming: Uint8Array[] = [];
-  // As the SDK does: what arrived is applied with one call, in the process's apply turns (ApplyPacer).
+  // As the SDK does: what arrived is applied with one call, in this client's apply turns (a pacer per client).
+  const pacer = new ApplyPacer();
   socket.on('change', (bytes: Uint8Array) => {
     incoming.push(new Uint8Array(bytes));
     received.set(hashOf(incoming.at(-1)!), now());
     if (incoming.length > 1) return;
-    realmApplyPacer.schedule(() => {
+    pacer.schedule(() => {
       const batch = incoming;
       incoming = [];
       [doc] = A.applyChanges(doc, batch);

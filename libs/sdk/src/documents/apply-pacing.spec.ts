@@ -12,7 +12,7 @@ function setup() {
   return { pacer, ran, apply, advance: (ms: number) => void (clock += ms) };
 }
 
-describe('ApplyPacer: one budget for every document of the event loop', () => {
+describe('ApplyPacer: one budget for every document of a client', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 

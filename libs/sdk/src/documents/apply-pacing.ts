@@ -25,18 +25,22 @@ export const MIN_APPLY_INTERVAL_MS = 50;
 export const MAX_TURN_MS = 50;
 
 /**
- * When remote changes are applied, for every document of one event loop (a browser tab, a Node
- * process): {@link realmApplyPacer}. Each document with changes waiting asks for one apply with
+ * When remote changes are applied, for every document of one client (`TandemClient`: one user's
+ * session, a tab): each document with changes waiting asks for one apply with
  * {@link ApplyPacer.schedule}; until it runs, what else arrives for that document joins the same
  * call. A turn runs the waiting applies in the order they asked ({@link MAX_TURN_MS} at most), then
- * the loop rests as long as the turn took ({@link MAX_APPLY_PAUSE_MS} at most, and turns start
- * {@link MIN_APPLY_INTERVAL_MS} apart at least). The budget is the loop's, not each document's: with
- * one pacer per document, N busy documents could take N halves of the loop (a tab showing several
- * busy documents, a bot or a gateway-side client holding many), and each call's fixed cost is paid
- * N times as often. With one busy document it behaves as a pacer of its own would.
+ * the client rests as long as the turn took ({@link MAX_APPLY_PAUSE_MS} at most, and turns start
+ * {@link MIN_APPLY_INTERVAL_MS} apart at least). The budget is the session's, not each document's: a
+ * session showing several busy documents (a board beside a text, a bot holding many) gives them half
+ * of its event loop together, not half each, and pays each call's fixed cost less often. With one
+ * busy document it behaves as a pacer of the document's own would.
  *
- * The SDK's handles use it; the benchmarks' reference clients (bare relays carrying the same changes)
- * use it too, so both apply alike.
+ * Why per client and not per event loop: the benchmarks run many users' clients in one process, each
+ * standing for a user on a machine of their own; one pacer for the whole process made 25 users share
+ * one user's budget (typing at scale: p99 4.7 s → 14.2 s; BENCHMARKS.md, eighth session).
+ *
+ * The SDK's clients use one each; the benchmarks' reference clients (bare relays carrying the same
+ * changes) use one each too, so both apply alike.
  */
 export class ApplyPacer {
   private readonly waiting: Array<() => void> = [];
@@ -91,6 +95,3 @@ export class ApplyPacer {
     if (failure) throw failure.error;
   }
 }
-
-/** The pacer of this event loop, shared by every document the SDK holds in it. */
-export const realmApplyPacer = new ApplyPacer();

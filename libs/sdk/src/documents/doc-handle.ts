@@ -1,7 +1,7 @@
 import * as A from '@automerge/automerge';
 import type { DocKindName, DocSyncState, DocVersionView, ResourceRole } from '@tandem/contracts';
 import { DocOfKind, DocumentError, changeOptions, holdsHeads, richtext, splitChanges } from '@tandem/documents';
-import { ApplyPacer, realmApplyPacer } from './apply-pacing';
+import { ApplyPacer } from './apply-pacing';
 import type { DocOutboxEntry } from './doc-storage';
 
 /** `synced`: joined and up to date with the server; `connecting`: (re)joining; `offline`: no sync for 3 s (edits keep working and wait in the outbox). */
@@ -22,7 +22,7 @@ export interface DocHandleDeps {
   newCommandId(): string;
   /** After every change of the document (kept even when the app's listeners are gone: the SDK saves it). */
   changed?(): void;
-  /** When remote changes are applied: the event loop's {@link realmApplyPacer} unless a test gives its own. */
+  /** When remote changes are applied: the client's pacer, shared by its documents (a pacer of the handle's own if none). */
   pacer?: ApplyPacer;
 }
 
@@ -72,7 +72,7 @@ export class DocHandle<K extends DocKindName> {
   private unsealed = 0;
   private incoming: Uint8Array[] = [];
   private incomingScheduled = false;
-  /** When remote changes are applied (see {@link ApplyPacer}: one per event loop). */
+  /** When remote changes are applied (see {@link ApplyPacer}: one per client). */
   private readonly pacer: ApplyPacer;
   private flushScheduled = false;
   private readonly listeners = new Set<Listener<K>>();
@@ -91,7 +91,7 @@ export class DocHandle<K extends DocKindName> {
     private readonly deps: DocHandleDeps,
   ) {
     this._doc = doc;
-    this.pacer = deps.pacer ?? realmApplyPacer;
+    this.pacer = deps.pacer ?? new ApplyPacer();
   }
 
   /** The current document (immutable; read it with the views of `@tandem/documents`). */

@@ -2,6 +2,7 @@ import * as A from '@automerge/automerge';
 import type { Ack, CommandAck, DocKindName, DocSyncState, DocsServerEvent, JoinAck, ResourceRole } from '@tandem/contracts';
 import { createDoc, DocOfKind, joinChanges } from '@tandem/documents';
 import { DocHandle } from './doc-handle';
+import { ApplyPacer } from './apply-pacing';
 import { DocOutboxEntry, DocStorage, MemoryDocStorage, PendingDoc } from './doc-storage';
 
 /** What the documents API needs from the client's connection. */
@@ -86,6 +87,8 @@ export class DocumentsApi {
   /** Documents an `open()` is loading or joining right now (not to be released under it). */
   private readonly opening = new Map<string, number>();
   private resendTimer?: ReturnType<typeof setInterval>;
+  /** One budget for applying remote changes, shared by every document of this client (see {@link ApplyPacer}). */
+  private readonly pacer = new ApplyPacer();
 
   constructor(
     private readonly transport: DocumentsTransport,
@@ -151,6 +154,7 @@ export class DocumentsApi {
       close: () => this.close(docId),
       newCommandId: this.newCommandId,
       changed: () => o && this.scheduleSave(o),
+      pacer: this.pacer,
     });
     handle.syncedHeads = stored?.syncedHeads ?? [];
     handle.restorePending(stored?.outbox ?? []);
