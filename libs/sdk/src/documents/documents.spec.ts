@@ -241,6 +241,33 @@ describe(DocumentsApi.name, () => {
     expect(bobDoc.syncedHeads).toEqual(A.getHeads(server.stored.get('brief')!));
   });
 
+  it("paces one client's documents together: after a long apply in one, another's changes wait as long", async () => {
+    const server = new LateRelayServer();
+    const ann = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
+    const bob = server.attach(new DocumentsApi(server, new MemoryDocStorage()));
+    apis.push(ann, bob);
+    server.sender = ann;
+    const [annOne, annTwo] = [await ann.open('one', 'richtext'), await ann.open('two', 'richtext')];
+    const [bobOne, bobTwo] = [await bob.open('one', 'richtext'), await bob.open('two', 'richtext')];
+    // Bob's first remote apply in 'one' takes 150 ms (its listener runs inside the apply's turn).
+    let oneAppliedAt = 0;
+    const stop = bobOne.onChange((_doc, { origin }) => {
+      if (origin !== 'remote') return;
+      const until = performance.now() + 150;
+      while (performance.now() < until);
+      oneAppliedAt = performance.now();
+    });
+    annOne.change((d) => richtext.insertText(d, 0, 'slow'));
+    await eventually(() => expect(oneAppliedAt).toBeGreaterThan(0));
+    stop();
+    let twoAppliedAt = 0;
+    bobTwo.onChange((_doc, { origin }) => origin === 'remote' && (twoAppliedAt ||= performance.now()));
+    annTwo.change((d) => richtext.insertText(d, 0, 'next'));
+    await eventually(() => expect(richtext.plainText(bobTwo.doc)).toBe('next'));
+    // A pacer per document would apply 'two' as soon as its relay came (a few ms); the client's waits out the turn.
+    expect(twoAppliedAt - oneAppliedAt).toBeGreaterThanOrEqual(140);
+  });
+
   it('still syncs when the announced changes never arrive by relay', async () => {
     const { server, annDoc, bobDoc } = await lateRelay(60_000); // lost, as far as this test goes
     annDoc.change((d) => richtext.insertText(d, 0, 'Release brief'));
