@@ -217,8 +217,9 @@ export class DocHandle<K extends DocKindName> {
   }
 
   /**
-   * @internal Relayed changes (concatenated): queued and applied together in the event loop's next
-   * apply turn: at once after a quiet spell, else once the pause after the last turn is over (see {@link ApplyPacer}).
+   * @internal Relayed changes (concatenated): queued and applied together in the client's next apply
+   * turn (which also times the listeners): at once after a quiet spell, else once the pause after the
+   * last turn is over (see {@link ApplyPacer}).
    */
   receive(changes: Uint8Array): void {
     // The gateway relays a command before the docs service has checked it: bytes that are not
