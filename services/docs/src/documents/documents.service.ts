@@ -35,9 +35,10 @@ export class DocumentNotFoundError extends Error {
 /**
  * Collaborative documents (every kind) on Automerge. The service is the single writer of each
  * document's stored state (the partition owner): everything queued for a document in a consumed
- * batch is merged with ONE `applyChanges` call (per-call cost grows with the history, so batches
- * keep a busy document cheap), stored as one log entry, then announced as `doc.merged` with the
- * commands now durable. Clients relay edits to each other through the gateway meanwhile.
+ * batch is merged with ONE `applyChanges` call (per-call cost grows with the length of the text
+ * edited, its history included, so batches keep a busy document cheap), stored as one log entry,
+ * then announced as `doc.merged` with the commands now durable. Clients relay edits to each other
+ * through the gateway meanwhile.
  */
 @Injectable()
 export class DocumentsService implements OnModuleInit, OnApplicationShutdown {
