@@ -56,7 +56,7 @@ export class ApplyPacer {
   }
 
   /** Milliseconds until the next turn may start. */
-  delay(): number {
+  private delay(): number {
     const { startedAt, endedAt } = this.last;
     const tookMs = endedAt - startedAt;
     const next = Math.max(endedAt + Math.min(tookMs, MAX_APPLY_PAUSE_MS), startedAt + MIN_APPLY_INTERVAL_MS);

@@ -1,8 +1,8 @@
 import * as A from '@automerge/automerge';
 import type { Ack, CommandAck, DocKindName, DocSyncState, DocsServerEvent, JoinAck, ResourceRole } from '@tandem/contracts';
 import { createDoc, DocOfKind, joinChanges } from '@tandem/documents';
-import { DocHandle } from './doc-handle';
 import { ApplyPacer } from './apply-pacing';
+import { DocHandle } from './doc-handle';
 import { DocOutboxEntry, DocStorage, MemoryDocStorage, PendingDoc } from './doc-storage';
 
 /** What the documents API needs from the client's connection. */
