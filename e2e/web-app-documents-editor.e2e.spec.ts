@@ -218,4 +218,51 @@ describe('the rich-text editor in the web app (npm start)', () => {
     await Promise.all([textIs(ann.page, 'Third item', 60_000), textIs(bob.page, 'Third item', 60_000)]);
     await synced(bob.page);
   });
+
+  it('types where a key moved the caret even when someone’s edit arrives before the editor has heard of the move', async () => {
+    await ann.page.getByRole('button', { name: 'New document' }).click();
+    await ann.page.getByLabel('Document name').fill('Caret');
+    await ann.page.getByLabel('Kind').selectOption('richtext');
+    await ann.page.getByRole('button', { name: 'Create', exact: true }).click();
+    await ann.page.waitForURL(/#\/text\/caret$/);
+    await synced(ann.page);
+    await editor(ann.page).click();
+    await ann.page.keyboard.type('Launch plan');
+    await bob.page.goto(`${app}/#/text/caret`);
+    await textIs(bob.page, 'Launch plan');
+
+    // The editor learns of a caret moved by a key from the page's `selectionchange` event, a moment
+    // later; here it is held back until Bob's edit has arrived, so his edit lands in that moment.
+    await ann.page.evaluate(() => {
+      const w = window as unknown as { holdSelectionChange: boolean };
+      w.holdSelectionChange = true;
+      document.addEventListener('selectionchange', (e) => w.holdSelectionChange && e.stopImmediatePropagation(), true);
+    });
+    await ann.page.keyboard.press('Control+Home');
+    await editor(bob.page).click();
+    await bob.page.keyboard.press('Control+End');
+    await bob.page.keyboard.type('!');
+    await textIs(ann.page, 'Launch plan!');
+    await ann.page.evaluate(() => void ((window as unknown as { holdSelectionChange: boolean }).holdSelectionChange = false));
+    await ann.page.keyboard.type('Our ');
+    await Promise.all([textIs(ann.page, 'Our Launch plan!'), textIs(bob.page, 'Our Launch plan!')]);
+
+    // The same when what arrives in that moment is Bob's caret moving (to the start, away from Ann's).
+    const hold = (on: boolean) => ann.page.evaluate((h) => void ((window as unknown as { holdSelectionChange: boolean }).holdSelectionChange = h), on);
+    await hold(true);
+    await ann.page.keyboard.press('Control+End');
+    await bob.page.keyboard.press('Control+Home');
+    const bobsCaretAtStart = () => ann.page.evaluate(() => {
+      const caret = document.querySelector('.editor .remote-cursor[data-user="bob"]');
+      if (!caret) return false;
+      const before = document.createRange();
+      before.setStart(document.querySelector('.editor')!, 0);
+      before.setEndBefore(caret);
+      return before.toString() === '';
+    });
+    await eventually(async () => expect(await bobsCaretAtStart()).toBe(true), 30_000, 50);
+    await hold(false);
+    await ann.page.keyboard.type(' now');
+    await Promise.all([textIs(ann.page, 'Our Launch plan! now'), textIs(bob.page, 'Our Launch plan! now')]);
+  });
 });

@@ -5,7 +5,7 @@ import { richtext } from '@tandem/documents';
 import type { DocHandle } from '@tandem/sdk';
 import { history } from 'prosemirror-history';
 import { keymap } from 'prosemirror-keymap';
-import { EditorState, Plugin } from 'prosemirror-state';
+import { EditorState, Plugin, TextSelection } from 'prosemirror-state';
 import { Decoration, DecorationSet, EditorView } from 'prosemirror-view';
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { colourOf, Workspace } from '../lib/workspace';
@@ -38,7 +38,8 @@ export function RichTextEditor({ ws, handle, present }: { ws: Workspace; handle:
         ws.toast('Document not upgraded', (e as Error).message);
       }
     }
-    const binding = bindingHandle(handle);
+    let view: EditorView | undefined;
+    const binding = bindingHandle(handle, () => view && catchUpSelection(view));
     let lastSent = '';
     let lastTyping = 0;
     const presence = new Plugin({
@@ -84,9 +85,11 @@ export function RichTextEditor({ ws, handle, present }: { ws: Workspace; handle:
         setTick((n) => n + 1);
       },
     });
+    view = v;
     setView(v);
     const stopCursors = ws.client.presence.onCursor(handle.docId, ({ userId, name, cursor }) => {
       if (userId === ws.session.userId || cursor.anchor === undefined || cursor.head === undefined) return;
+      catchUpSelection(v);
       v.dispatch(v.state.tr.setMeta(remoteCursorsKey, setRemoteCursor({ userId, name, colour: colourOf(userId), anchor: cursor.anchor, head: cursor.head })));
     });
     return () => {
@@ -99,7 +102,9 @@ export function RichTextEditor({ ws, handle, present }: { ws: Workspace; handle:
 
   // Carets of people who left go away.
   useEffect(() => {
-    if (view && present.length > 0) view.dispatch(view.state.tr.setMeta(remoteCursorsKey, keepRemoteCursors(new Set(present))));
+    if (!view || present.length === 0) return;
+    catchUpSelection(view);
+    view.dispatch(view.state.tr.setMeta(remoteCursorsKey, keepRemoteCursors(new Set(present))));
   }, [view, present.join()]);
 
   return (
@@ -121,4 +126,29 @@ function placeholder(text: () => string): Plugin {
       },
     },
   });
+}
+
+/**
+ * Takes the caret where the browser has it, before a transaction that is not the user's (someone's
+ * edit, caret or departure) is dispatched. A key that moves the caret (Home, Ctrl+Home, arrows) moves
+ * it in the page at once, and ProseMirror learns of it from the `selectionchange` event a moment later;
+ * a transaction in between redraws the text and puts the caret back where ProseMirror last had it,
+ * so what the user types next went to the old place (seen in the offline e2e test: "Our " typed after
+ * Ctrl+Home landed at the end when Bob's caret went away just then).
+ */
+export function catchUpSelection(view: EditorView): void {
+  if (!view.hasFocus()) return;
+  const sel = view.dom.ownerDocument.getSelection();
+  if (!sel?.anchorNode || !sel.focusNode || !view.dom.contains(sel.anchorNode) || !view.dom.contains(sel.focusNode)) return;
+  let anchor: number;
+  let head: number;
+  try {
+    anchor = view.posAtDOM(sel.anchorNode, sel.anchorOffset);
+    head = view.posAtDOM(sel.focusNode, sel.focusOffset);
+  } catch {
+    return; // inside a widget (someone's caret) or a node ProseMirror does not map: keep its own
+  }
+  const current = view.state.selection;
+  if (anchor === current.anchor && head === current.head) return;
+  view.dispatch(view.state.tr.setSelection(TextSelection.between(view.state.doc.resolve(anchor), view.state.doc.resolve(head))));
 }
