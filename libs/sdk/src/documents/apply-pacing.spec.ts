@@ -74,6 +74,24 @@ describe('ApplyPacer: one budget for every document of a client', () => {
     expect(ran.at(-1)).toBe('next');
   });
 
+  it('times an apply asked for during a turn (a listener seeing more arrive) from that turn, once it is over', () => {
+    const { pacer, ran, apply, advance } = setup();
+    pacer.schedule(() => {
+      ran.push('a');
+      advance(30);
+      pacer.schedule(apply('b', 1));
+    });
+    jest.advanceTimersByTime(0);
+    expect(ran).toEqual(['a']);
+    // The turn took 30 ms, so b rests 30 ms after it (60 from its start, past the 50 ms interval).
+    advance(29);
+    jest.advanceTimersByTime(29);
+    expect(ran).toEqual(['a']);
+    advance(1);
+    jest.advanceTimersByTime(1);
+    expect(ran).toEqual(['a', 'b']);
+  });
+
   it("runs the other documents' applies when one throws, then reports the error", () => {
     const { pacer, ran, apply } = setup();
     pacer.schedule(() => {

@@ -37,7 +37,8 @@ export const MAX_TURN_MS = 50;
  *
  * Why per client and not per event loop: the benchmarks run many users' clients in one process, each
  * standing for a user on a machine of their own; one pacer for the whole process made 25 users share
- * one user's budget (typing at scale: p99 4.7 s → 14.2 s; BENCHMARKS.md, eighth session).
+ * one user's budget (typing at scale: p99 4.7 s → 14.2 s; BENCHMARKS.md, eighth session). Nor a
+ * loop-wide share on top of the per-client pacers (ninth session): not a clear gain either way.
  *
  * The SDK's clients use one each; the benchmarks' reference clients (bare relays carrying the same
  * changes) use one each too, so both apply alike.
@@ -45,6 +46,8 @@ export const MAX_TURN_MS = 50;
 export class ApplyPacer {
   private readonly waiting: Array<() => void> = [];
   private timer: ReturnType<typeof setTimeout> | null = null;
+  /** A turn is running: what asks meanwhile (a listener's doing) is timed from this turn, once it ends. */
+  private turning = false;
   private last = { startedAt: -Infinity, endedAt: -Infinity };
 
   constructor(private readonly now: () => number = () => performance.now()) {}
@@ -58,6 +61,7 @@ export class ApplyPacer {
   /** Milliseconds until the next turn may start. */
   private delay(): number {
     const { startedAt, endedAt } = this.last;
+    if (endedAt === -Infinity) return 0; // no turn yet
     const tookMs = endedAt - startedAt;
     const next = Math.max(endedAt + Math.min(tookMs, MAX_APPLY_PAUSE_MS), startedAt + MIN_APPLY_INTERVAL_MS);
     return Math.max(0, next - this.now());
@@ -69,7 +73,7 @@ export class ApplyPacer {
   }
 
   private arm(): void {
-    if (this.timer !== null || this.waiting.length === 0) return;
+    if (this.timer !== null || this.turning || this.waiting.length === 0) return;
     this.timer = setTimeout(() => this.turn(), this.delay());
   }
 
@@ -79,6 +83,7 @@ export class ApplyPacer {
     const startedAt = this.now();
     let endedAt = startedAt;
     let failure: { error: unknown } | null = null;
+    this.turning = true;
     // Only those waiting now: an apply that asks again (more arrived meanwhile) waits for the next turn.
     for (let n = this.waiting.length; n > 0 && endedAt - startedAt < MAX_TURN_MS; n--) {
       const apply = this.waiting.shift()!;
@@ -90,6 +95,7 @@ export class ApplyPacer {
       }
       endedAt = this.now();
     }
+    this.turning = false;
     this.last = { startedAt, endedAt };
     this.arm();
     if (failure) throw failure.error;
