@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
+import { clickThenCaretToStart } from './support/documents-ui';
 import { RunningProcess, startProcess, stopAll } from './support/processes';
 import { AppUser, devSignIn, EMBEDDED, shot } from './support/web-app';
 
@@ -166,8 +167,7 @@ describe('the rich-text editor in the web app (npm start)', () => {
     await editor(bob.page).click();
     await bob.page.keyboard.press('Control+End');
     await bob.page.keyboard.type(', done');
-    await editor(ann.page).click();
-    await ann.page.keyboard.press('Control+Home');
+    await clickThenCaretToStart(editor(ann.page));
     await ann.page.keyboard.type('Our ');
     await textIs(ann.page, 'Our Meeting notes\nHello from Ann and Bob\nFirst item\nSecond item');
     await bob.context.setOffline(false);
@@ -247,20 +247,22 @@ describe('the rich-text editor in the web app (npm start)', () => {
     await ann.page.keyboard.type('Our ');
     await Promise.all([textIs(ann.page, 'Our Launch plan!'), textIs(bob.page, 'Our Launch plan!')]);
 
-    // The same when what arrives in that moment is Bob's caret moving (to the start, away from Ann's).
+    // The same when what arrives in that moment is Bob's caret moving (before "plan!", away from
+    // Ann's). Not to the start: ProseMirror takes a caret at the very start within 200 ms of the
+    // editor's focus for the browser resetting it, and puts it back (Bob clicked into it just now).
     const hold = (on: boolean) => ann.page.evaluate((h) => void ((window as unknown as { holdSelectionChange: boolean }).holdSelectionChange = h), on);
     await hold(true);
     await ann.page.keyboard.press('Control+End');
-    await bob.page.keyboard.press('Control+Home');
-    const bobsCaretAtStart = () => ann.page.evaluate(() => {
+    for (let i = 0; i < 'plan!'.length; i++) await bob.page.keyboard.press('ArrowLeft');
+    const textBeforeBobsCaret = () => ann.page.evaluate(() => {
       const caret = document.querySelector('.editor .remote-cursor[data-user="bob"]');
-      if (!caret) return false;
+      if (!caret) return null;
       const before = document.createRange();
       before.setStart(document.querySelector('.editor')!, 0);
       before.setEndBefore(caret);
-      return before.toString() === '';
+      return before.toString();
     });
-    await eventually(async () => expect(await bobsCaretAtStart()).toBe(true), 30_000, 50);
+    await eventually(async () => expect(await textBeforeBobsCaret()).toBe('Our Launch '), 30_000, 50);
     await hold(false);
     await ann.page.keyboard.type(' now');
     await Promise.all([textIs(ann.page, 'Our Launch plan! now'), textIs(bob.page, 'Our Launch plan! now')]);

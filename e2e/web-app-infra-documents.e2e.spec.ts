@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser } from './support/browser';
 import { startWebStack } from './support/web-stack';
-import { boardColumns, editorTextIs, synced } from './support/documents-ui';
+import { boardColumns, clickThenCaretToStart, editorTextIs, synced } from './support/documents-ui';
 import { RunningProcess, stopAll } from './support/processes';
 import { AppUser, online, shot, tokenSignIn } from './support/web-app';
 
@@ -63,8 +63,7 @@ describe('documents and boards in the web app on the real-infra stack', () => {
     await bob.page.keyboard.press('End');
     await bob.page.keyboard.type(' for v2');
     await bob.page.locator('#doc-status', { hasText: /to send/ }).waitFor();
-    await editor(ann.page).click();
-    await ann.page.keyboard.press('Home');
+    await clickThenCaretToStart(editor(ann.page));
     await ann.page.keyboard.type('Draft: ');
     await editorTextIs(ann.page, 'Draft: Release brief');
     await ann.page.locator('#doc-status', { hasText: /^Saved$/ }).waitFor({ timeout: 60_000 }); // in FerretDB through Kafka

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { boardColumns, canvasItems, draw, editorTextIs, synced } from './support/documents-ui';
+import { boardColumns, canvasItems, clickThenCaretToStart, draw, editorTextIs, synced } from './support/documents-ui';
 import { launchBrowser } from './support/browser';
 import { RunningProcess, startProcess, stopAll } from './support/processes';
 import { AppUser, devSignIn, EMBEDDED, online, shot } from './support/web-app';
@@ -125,9 +125,7 @@ describe('offline edits in the web app survive a reload (npm start)', () => {
     await open(ann.page, 'text/plan');
     await editorTextIs(ann.page, 'Launch plan');
     await synced(ann.page);
-    await editor(ann.page).click();
-    await ann.page.keyboard.press('Control+Home');
-    await ann.page.keyboard.press('Home'); // one line: its start is the document's
+    await clickThenCaretToStart(editor(ann.page));
     await ann.page.keyboard.type('Our ');
     await editorTextIs(ann.page, 'Our Launch plan');
     await open(ann.page, 'kanban/tasks');

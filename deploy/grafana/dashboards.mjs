@@ -207,7 +207,7 @@ const dashboards = {
       ts('Limit rejections / s, by limit', [[`sum by (limit) (rate(tandem_limit_rejections_total{${s}}[$__rate_interval]))`, '{{limit}}']], { unit: 'ops', w: 8 }),
       ts('Kicks / s, by reason', [[`sum by (reason) (rate(tandem_kicks_total{${s}}[$__rate_interval]))`, '{{reason}}']], { unit: 'ops', w: 8 }),
       ts('ACL change applied p99', [[`histogram_quantile(0.99, sum by (le) (rate(tandem_acl_change_seconds_bucket{${s}}[$__rate_interval])))`, 'p99']], { unit: 's', w: 8 }),
-      ts('Cursor updates dropped / s (superseded)', [[`sum(rate(tandem_cursor_updates_dropped_total{${s}}[$__rate_interval]))`, 'dropped']], { unit: 'ops', w: 8 }),
+      ts('Cursor updates / s: superseded, and resent at rest', [[`sum(rate(tandem_cursor_updates_dropped_total{${s}}[$__rate_interval]))`, 'superseded'], [`sum(rate(tandem_cursor_settles_total{${s}}[$__rate_interval]))`, 'resent at rest']], { unit: 'ops', w: 8 }),
       ts('Gateway consumer lag, by pod group', [[`sum by (group) (tandem_bus_consumer_lag{${s}})`, '{{group}}']], { w: 16 }),
       ...runtimePanels(s),
     ];

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** The rich-text editor's text, one line per block, without the names on other people's carets (null: no editor shown). */
 export function editorText(page: Page): Promise<string | null> {
@@ -56,4 +56,22 @@ export function canvasItems(page: Page): Promise<Record<string, number>> {
     for (const el of document.querySelectorAll<SVGElement>('svg.wb-canvas [data-type]')) counts[el.dataset.type!] = (counts[el.dataset.type!] ?? 0) + 1;
     return counts;
   });
+}
+
+/**
+ * How long after the editor gains focus ProseMirror takes a caret at the very start of the document
+ * for the browser resetting the selection, and puts its own back (prosemirror-view's DOMObserver.flush,
+ * `lastFocus > Date.now() - 200`).
+ */
+const FOCUS_RESET_WINDOW_MS = 200;
+
+/**
+ * Clicks into the rich-text editor and puts the caret at the start of the document. Ctrl+Home right
+ * after the click would be undone by ProseMirror (above), and what is typed next would land where the
+ * click put the caret ("Launch planOur "), so the key waits for that window to pass.
+ */
+export async function clickThenCaretToStart(editor: Locator): Promise<void> {
+  await editor.click();
+  await editor.page().waitForTimeout(FOCUS_RESET_WINDOW_MS + 50);
+  await editor.press('Control+Home');
 }

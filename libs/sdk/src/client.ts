@@ -109,7 +109,13 @@ export class TandemClient {
     });
     this.presence = new PresenceApi(
       (message) => this.socket.timeout(options.ackTimeoutMs ?? 10_000).emitWithAck('presence', message),
-      (message) => this.socket.volatile.emit('presence', message),
+      (message) => {
+        if (!this.socket.connected) return 'disconnected';
+        // What socket.io-client checks before it drops a volatile packet (it does not say it did).
+        if (!this.socket.io.engine?.transport?.writable) return 'busy';
+        this.socket.volatile.emit('presence', message);
+        return 'sent';
+      },
     );
     this.files = new FilesApi(options.url.replace(/\/$/, ''), options.getToken);
     this.access = new AccessApi(options.url.replace(/\/$/, ''), options.getToken);

@@ -1,11 +1,17 @@
 import type { Ack, ChosenStatus, CursorPosition, PresenceMember, PresenceMessage, ServerEvent, UserPresence } from '@tandem/contracts';
 
 type Emit = (message: PresenceMessage) => Promise<Ack<{ users?: UserPresence[] }>>;
-/** Sends without waiting for (or asking) an answer, and may be dropped: for cursors. */
-type EmitVolatile = (message: PresenceMessage) => void;
+/**
+ * Sends without waiting for (or asking) an answer, for cursors: `sent`, or not sent because the
+ * connection is `busy` writing something else (Socket.IO drops a volatile packet then) or is
+ * `disconnected` (the gateway forgets a connection's cursors with it).
+ */
+export type EmitVolatile = (message: PresenceMessage) => 'sent' | 'busy' | 'disconnected';
 
 /** The SDK sends at most one cursor update per document per this many ms (the gateway relays no more either). */
 export const CURSOR_SEND_INTERVAL_MS = 50;
+/** A cursor update not sent because the connection was busy is tried again after this many ms. */
+export const CURSOR_RETRY_MS = 10;
 /** Activity signals are sent at most this often. */
 export const ACTIVITY_INTERVAL_MS = 10_000;
 type Listener<T> = (value: T) => void;
@@ -78,7 +84,8 @@ export class PresenceApi {
 
   /**
    * Moves your cursor in a joined document. Sent at most every 50 ms per document, latest wins:
-   * call it on every mouse move or selection change; intermediate positions are skipped.
+   * call it on every mouse move or selection change; intermediate positions are skipped, the last
+   * one never (while the connection is busy it is tried again; while disconnected it is dropped).
    */
   moveCursor(docId: string, cursor: CursorPosition): void {
     let state = this.cursorState.get(docId);
@@ -88,7 +95,11 @@ export class PresenceApi {
     const flush = () => {
       state.timer = undefined;
       if (!state.pending) return;
-      this.emitVolatile({ type: 'presence.cursor', resource: { kind: 'doc', id: docId }, cursor: state.pending });
+      const result = this.emitVolatile({ type: 'presence.cursor', resource: { kind: 'doc', id: docId }, cursor: state.pending });
+      if (result === 'busy') {
+        state.timer = setTimeout(flush, CURSOR_RETRY_MS);
+        return;
+      }
       state.pending = undefined;
       state.last = Date.now();
     };

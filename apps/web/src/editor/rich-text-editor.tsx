@@ -133,8 +133,9 @@ function placeholder(text: () => string): Plugin {
  * edit, caret or departure) is dispatched. A key that moves the caret (Home, Ctrl+Home, arrows) moves
  * it in the page at once, and ProseMirror learns of it from the `selectionchange` event a moment later;
  * a transaction in between redraws the text and puts the caret back where ProseMirror last had it,
- * so what the user types next went to the old place (seen in the offline e2e test: "Our " typed after
- * Ctrl+Home landed at the end when Bob's caret went away just then).
+ * so what the user types next went to the old place (the editor e2e test holds `selectionchange` back
+ * to show it). Not this: ProseMirror itself undoes a move to the very start within 200 ms of the
+ * editor gaining focus, taking it for the browser's reset (the e2e tests click, then wait).
  */
 export function catchUpSelection(view: EditorView): void {
   if (!view.hasFocus()) return;

@@ -37,6 +37,11 @@ export class RoomEmitterRepository {
     this.require().local.to(rooms).emit('event', event);
   }
 
+  /** Emits to every socket in `room` on every gateway (Redis adapter), queued like any event. */
+  broadcast(room: string, event: ServerEvent): void {
+    this.require().to(room).emit('event', event);
+  }
+
   /** Emits to every socket in `room` on every gateway (Redis adapter), droppable under load. */
   broadcastVolatile(room: string, event: ServerEvent): void {
     this.require().volatile.to(room).emit('event', event);

@@ -40,7 +40,7 @@ export class GatewayPresenceService {
       case 'presence.cursor': {
         const refused = this.requireJoined(session, message.resource);
         if (refused) return { ok: false, error: refused };
-        this.cursors.move(session, message.resource, message.cursor);
+        this.cursors.move(session, socket, message.resource, message.cursor);
         return { ok: true };
       }
       case 'presence.follow': {
