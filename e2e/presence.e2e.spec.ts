@@ -125,6 +125,23 @@ describe('presence across gateways', () => {
     expect(seen.length).toBeGreaterThan(3);
   });
 
+  it('shows a caret again after its user reconnects, without their moving it', async () => {
+    const ann = await connect('ann', gateways[0]);
+    const bob = await connect('bob', gateways[1]);
+    await ann.counter('sketch');
+    await bob.counter('sketch');
+    const seen: Array<number | undefined> = [];
+    bob.presence.onCursor('sketch', (c) => c.userId === 'ann' && seen.push(c.cursor.x));
+    ann.presence.moveCursor('sketch', { x: 42, y: 0 });
+    await eventually(() => expect(seen.at(-1)).toBe(42), 5_000);
+    ann.disconnect();
+    await eventually(() => expect(bob.presence.rosterOf('sketch').map((m) => m.userId)).toEqual(['bob']), 10_000);
+    seen.length = 0;
+    await ann.reconnect();
+    await eventually(() => expect(bob.presence.rosterOf('sketch').map((m) => m.userId).sort()).toEqual(['ann', 'bob']), 10_000);
+    await eventually(() => expect(seen).toContain(42), 5_000);
+  });
+
   it('shows a chosen status, its text, and invisible as offline', async () => {
     const observer = await connect('obs', gateways[0]);
     const cat = await connect('cat', gateways[1]);

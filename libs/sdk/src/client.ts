@@ -339,7 +339,8 @@ export class TandemClient {
       );
       for (const command of this.outbox.all()) this.emitCommand(command);
       await this.documents.resync();
-      await this.presence.resync().catch(() => undefined); // statuses come back with the next change
+      // Statuses come back with the next change if this fails; cursors go to the documents just rejoined.
+      await this.presence.resync((docId) => this.counters.has(docId) || this.documents.isOpen(docId)).catch(() => undefined);
       await this.stats.resync().catch(() => undefined); // boards come back with the next update
       await this.notifications.resync().catch(() => undefined); // caught up on the next reconnect
       await this.chat.resync(); // an open channel that cannot be caught up yet is retried below

@@ -54,4 +54,24 @@ describe('PresenceApi.moveCursor: the latest position, at most every CURSOR_SEND
     api.moveCursor('d', { x: 2, y: 0 });
     expect(sent).toEqual([{ x: 2, y: 0 }]);
   });
+
+  it('shows the latest position again after a reconnect in the documents still joined, and forgets the others', () => {
+    const { api, sent, setConnection } = setup();
+    api.moveCursor('kept', { x: 1, y: 0 });
+    api.moveCursor('closed', { x: 2, y: 0 });
+    setConnection('disconnected');
+    jest.advanceTimersByTime(CURSOR_SEND_INTERVAL_MS);
+    api.moveCursor('kept', { x: 3, y: 0 }); // moved while the connection was down
+    setConnection('sent');
+    sent.length = 0;
+    void api.resync((docId) => docId === 'kept');
+    jest.advanceTimersByTime(CURSOR_SEND_INTERVAL_MS);
+    expect(sent).toEqual([{ x: 3, y: 0 }]);
+    void api.resync(() => true);
+    jest.advanceTimersByTime(CURSOR_SEND_INTERVAL_MS);
+    expect(sent).toEqual([
+      { x: 3, y: 0 },
+      { x: 3, y: 0 },
+    ]);
+  });
 });

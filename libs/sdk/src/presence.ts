@@ -38,7 +38,8 @@ export class PresenceApi {
   private followsInFlight = 0;
   /** When "typing" was last sent per channel and thread (absent: not typing there). */
   private readonly chatTypingSent = new Map<string, number>();
-  private readonly cursorState = new Map<string, { last: number; pending?: CursorPosition; timer?: ReturnType<typeof setTimeout> }>();
+  /** Per document: when a cursor was last sent, the one waiting to go, and the latest one given (shown again after a reconnect). */
+  private readonly cursorState = new Map<string, { last: number; pending?: CursorPosition; latest?: CursorPosition; timer?: ReturnType<typeof setTimeout> }>();
 
   constructor(
     private readonly emit: Emit,
@@ -90,7 +91,7 @@ export class PresenceApi {
   moveCursor(docId: string, cursor: CursorPosition): void {
     let state = this.cursorState.get(docId);
     if (!state) this.cursorState.set(docId, (state = { last: 0 }));
-    state.pending = cursor;
+    state.pending = state.latest = cursor;
     if (state.timer) return;
     const flush = () => {
       state.timer = undefined;
@@ -165,9 +166,20 @@ export class PresenceApi {
     return add(this.listeners.cursor, docId, listener);
   }
 
-  /** @internal Follows again after a reconnect. */
-  async resync(): Promise<void> {
+  /**
+   * @internal After a reconnect: follows again, and shows your cursor again in each document still
+   * joined (`isJoined`), where the gateway forgot it with the old connection; other documents' are forgotten.
+   */
+  async resync(isJoined: (docId: string) => boolean): Promise<void> {
     this.chatTypingSent.clear(); // a new connection types nowhere yet
+    for (const [docId, state] of this.cursorState) {
+      if (!isJoined(docId)) {
+        clearTimeout(state.timer);
+        this.cursorState.delete(docId);
+      } else if (state.latest && !state.pending) {
+        this.moveCursor(docId, state.latest);
+      }
+    }
     if (this.followed.size > 0) await this.follow([...this.followed]);
   }
 

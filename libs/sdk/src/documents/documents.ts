@@ -212,6 +212,11 @@ export class DocumentsApi {
     }
   }
 
+  /** @internal Whether the document is open here (joined whenever connected). */
+  isOpen(docId: string): boolean {
+    return this.open_.has(docId);
+  }
+
   /** @internal Events of documents from the gateway. */
   dispatch(event: DocsServerEvent): void {
     const o = this.open_.get(event.docId);
