@@ -40,6 +40,8 @@ function setup() {
   return { relay, carets, received, join, setBusy: (b: boolean) => void (busy = b) };
 }
 
+type Member = ReturnType<ReturnType<typeof setup>['join']>;
+
 describe('CursorRelay: carets relayed to the room', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
@@ -90,8 +92,8 @@ describe('CursorRelay: carets relayed to the room', () => {
   });
 
   it.each([
-    ['left the document', (u: ReturnType<ReturnType<typeof setup>['join']>) => u.session.joined.delete(room)],
-    ['disconnected', (u: ReturnType<ReturnType<typeof setup>['join']>) => void ((u.socket as { connected: boolean }).connected = false)],
+    ['left the document', (u: Member) => u.session.joined.delete(room)],
+    ['disconnected', (u: Member) => void ((u.socket as { connected: boolean }).connected = false)],
   ])('does not send the caret again of a user who has %s since (no ghost caret)', (_, depart) => {
     const { relay, carets, received, join, setBusy } = setup();
     const ann = join('ann');

@@ -25,7 +25,7 @@ interface RoomBatch {
 /** The users of a room who moved since their position was last sent reliably. */
 interface RoomSettling {
   resource: ResourceRef;
-  moved: Map<string, { entry: Entry; movedAt: number; stillThere: () => boolean }>;
+  moved: Map<string, { entry: Entry; movedAt: number; session: SocketSession; socket: CursorSocket }>;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -73,7 +73,7 @@ export class CursorRelay implements OnModuleDestroy {
       const timer = setTimeout(() => this.settle(room), CURSOR_SETTLE_MS);
       this.settling.set(room, (settling = { resource, moved: new Map(), timer }));
     }
-    settling.moved.set(userId, { entry, movedAt: Date.now(), stillThere: () => socket.connected && session.joined.has(room) });
+    settling.moved.set(userId, { entry, movedAt: Date.now(), session, socket });
   }
 
   onModuleDestroy(): void {
@@ -103,7 +103,7 @@ export class CursorRelay implements OnModuleDestroy {
         continue;
       }
       settling.moved.delete(userId);
-      if (m.stillThere()) still.push(m.entry);
+      if (m.socket.connected && m.session.joined.has(room)) still.push(m.entry); // still there
     }
     if (still.length > 0) {
       this.settled.inc(still.length);
